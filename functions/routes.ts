@@ -1,0 +1,97 @@
+// The one route table. CDK creates an HTTP API route per entry (with the JWT authorizer unless public),
+// the local gateway dispatches with it, and the access policy (core/access.ts) enforces `roles` and
+// `scope` before any route code runs. A route that is not listed here does not exist and is denied.
+import type { Role } from "./core/types";
+
+/** The Lambda function that serves a route. One entry file per function under functions/handlers/. */
+export type FunctionName = "catalog" | "submissions" | "analytics" | "admin" | "summaries" | "oidc";
+
+export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "ANY";
+
+/**
+ * How a route's org-unit parameters are checked against the caller's org scope.
+ * - none: any caller with one of the roles.
+ * - unit-path: the `{unitId}` path parameter must lie in the caller's scope for `access`.
+ * - org-query: the `orgUnit` query parameter (default: the caller's scope root) must be readable.
+ * - org-query-children: as org-query, and the caller must be able to read every child too (breakdowns).
+ * - summary-scope: the `{scope}` path parameter is an org id the caller may read.
+ */
+export type ScopeCheck =
+	| { kind: "none" }
+	| { kind: "unit-path"; access: "read" | "write" | "approve" }
+	| { kind: "org-query"; param: "orgUnit" }
+	| { kind: "org-query-children"; param: "orgUnit" }
+	| { kind: "summary-scope" };
+
+export interface RouteDef {
+	method: HttpMethod;
+	/** API Gateway route path, with `{param}` and `{proxy+}` placeholders. */
+	path: string;
+	fn: FunctionName;
+	/** "public" routes get no authorizer (only health and the OIDC provider). */
+	roles: Role[] | "public";
+	scope: ScopeCheck;
+}
+
+const ALL: Role[] = ["reporter", "approver", "leader", "admin"];
+const READERS: Role[] = ["reporter", "approver", "leader", "admin"];
+const REVIEWERS: Role[] = ["approver", "leader", "admin"];
+const none = { kind: "none" } as const;
+const orgQuery = { kind: "org-query", param: "orgUnit" } as const;
+
+export const routes: RouteDef[] = [
+	// catalog (issue 2)
+	{ method: "GET", path: "/api/health", fn: "catalog", roles: "public", scope: none },
+	{ method: "GET", path: "/api/me", fn: "catalog", roles: ALL, scope: none },
+	{ method: "GET", path: "/api/plans", fn: "catalog", roles: ALL, scope: none },
+	{ method: "GET", path: "/api/indicators", fn: "catalog", roles: ALL, scope: none },
+	{ method: "GET", path: "/api/units", fn: "catalog", roles: ALL, scope: none },
+	{ method: "GET", path: "/api/data-elements", fn: "catalog", roles: ALL, scope: none },
+
+	// submissions and approval (issue 4)
+	{ method: "GET", path: "/api/forms/{unitId}/{period}", fn: "submissions", roles: ["reporter", "approver", "admin"], scope: { kind: "unit-path", access: "read" } },
+	{ method: "GET", path: "/api/submissions/{unitId}/{period}", fn: "submissions", roles: READERS, scope: { kind: "unit-path", access: "read" } },
+	{ method: "GET", path: "/api/submissions/{unitId}/{period}/history", fn: "submissions", roles: READERS, scope: { kind: "unit-path", access: "read" } },
+	{ method: "PUT", path: "/api/submissions/{unitId}/{period}", fn: "submissions", roles: ["reporter", "admin"], scope: { kind: "unit-path", access: "write" } },
+	{ method: "POST", path: "/api/submissions/{unitId}/{period}/approve", fn: "submissions", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
+	{ method: "POST", path: "/api/submissions/{unitId}/{period}/return", fn: "submissions", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
+	{ method: "GET", path: "/api/approvals", fn: "submissions", roles: ["approver", "admin"], scope: orgQuery },
+
+	// analytics (issue 4)
+	{ method: "GET", path: "/api/progress", fn: "analytics", roles: READERS, scope: orgQuery },
+	{ method: "GET", path: "/api/indicators/{code}/series", fn: "analytics", roles: READERS, scope: orgQuery },
+	{ method: "GET", path: "/api/indicators/{code}/breakdown", fn: "analytics", roles: REVIEWERS, scope: { kind: "org-query-children", param: "orgUnit" } },
+	{ method: "GET", path: "/api/completeness", fn: "analytics", roles: READERS, scope: { kind: "org-query-children", param: "orgUnit" } },
+
+	// admin (issues 3, 4, 5)
+	{ method: "POST", path: "/api/admin/verify-aggregates", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/periods/{unitId}/{period}/reopen", fn: "admin", roles: ["admin"], scope: { kind: "unit-path", access: "write" } },
+	{ method: "POST", path: "/api/imports", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/imports/{importId}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/exports", fn: "admin", roles: ["approver", "leader", "admin"], scope: orgQuery },
+	{ method: "POST", path: "/api/completeness/remind", fn: "admin", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
+	{ method: "GET", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PATCH", path: "/api/admin/users/{username}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/units/{unitId}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/plans/{planId}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/audit", fn: "admin", roles: ["admin"], scope: none },
+
+	// monthly summaries (issue 6)
+	{ method: "GET", path: "/api/summaries", fn: "summaries", roles: ["approver", "leader", "admin"], scope: orgQuery },
+	{ method: "GET", path: "/api/summaries/{month}/{scope}", fn: "summaries", roles: ["approver", "leader", "admin"], scope: { kind: "summary-scope" } },
+	{ method: "GET", path: "/api/admin/recipients", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/recipients", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/recipients/{recipientId}", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "DELETE", path: "/api/admin/recipients/{recipientId}", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/summaries/run", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/summaries/deliveries", fn: "summaries", roles: ["admin"], scope: none },
+
+	// the platform's own OIDC provider (local mode, and the aws-cn stage; issue 10)
+	{ method: "ANY", path: "/oidc/{proxy+}", fn: "oidc", roles: "public", scope: none },
+];
+
+/** `GET /api/forms/{unitId}/{period}`: the API Gateway route key, also set by the local gateway. */
+export const routeKey = (r: Pick<RouteDef, "method" | "path">): string => `${r.method} ${r.path}`;
+
+export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "admin", "summaries", "oidc"];
