@@ -59,7 +59,7 @@ export const config = {
 		return Number(optional("DEADLINE_DAY", "10"));
 	},
 	get lockDay(): number {
-		return Number(optional("LOCK_DAY", "25"));
+		return Number(optional("LOCK_DAY", "20"));
 	},
 	/** Mail: ses | smtp. */
 	get mailTransport(): "ses" | "smtp" {

@@ -82,6 +82,9 @@ export const keys = {
 	summary: (scopeOrg: string, month: string): Key => ({ pk: `SUMMARY#${scopeOrg}`, sk: `M#${month}` }),
 	summaryPk: (scopeOrg: string): string => `SUMMARY#${scopeOrg}`,
 
+	// --- seed markers (local mode and first deploy): a seed that has run is not run again ---
+	seedMarker: (name: string): Key => ({ pk: "SEED", sk: name }),
+
 	// --- bulk imports ---
 	importJob: (id: string): Key => ({ pk: `IMPORT#${id}`, sk: "JOB" }),
 } as const;

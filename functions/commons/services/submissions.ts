@@ -1,0 +1,334 @@
+// Submissions: the entry form, save/submit with validation, idempotency and optimistic concurrency,
+// approval and return, admin reopen. Orchestrates the pure rules (core/) and the repository.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { type CatalogIndex, formElements } from "../../core/catalog-index";
+import { deadline, isFutureMonth, isMonth, isYear, lockDate, previousMonths } from "../../core/periods";
+import type { DataElement, Principal, Submission, ValidationIssue, ValueMap } from "../../core/types";
+import { validateSubmission } from "../../core/validation";
+import { changedCodes, isLate, lockState, statusAfterReopen, statusAfterReview, statusAfterWrite } from "../../core/workflow";
+import type { App } from "../app";
+import { config } from "../config";
+import { AppError, notFound } from "../errors";
+import { withRetry } from "../retry";
+import { IdempotentReplayError, type StoredSubmission, type VersionRecord } from "../submission-repo";
+
+// ---------------------------------------------------------------------------------------------
+// Edge schemas
+
+const valueSchema = z.union([z.number({ error: "必须是数字 (must be a number)" }).finite({ error: "必须是有限数字 (must be finite)" }), z.null()], {
+	error: "必须是数字或 null (must be a number or null)",
+});
+
+export const submissionBodySchema = z
+	.object({
+		values: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad element code)" }), valueSchema, {
+			error: "values 必须是对象 (values must be an object)",
+		}),
+		comment: z.string().max(2000, { error: "备注最多2000字 (comment too long)" }).optional(),
+		action: z.enum(["save", "submit"], { error: "action 必须是 save 或 submit (action must be save or submit)" }),
+	})
+	.strict();
+export type SubmissionBody = z.infer<typeof submissionBodySchema>;
+
+export const reviewBodySchema = z
+	.object({ comment: z.string().trim().max(2000, { error: "意见最多2000字 (comment too long)" }).optional() })
+	.strict();
+export type ReviewBody = z.infer<typeof reviewBodySchema>;
+
+export const periodParamSchema = z
+	.string()
+	.refine((p) => isMonth(p) || isYear(p), { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" })
+	.refine((p) => Number(p.slice(0, 4)) >= 2015, { error: "期间不能早于2015年 (period before 2015)" });
+
+/** If-Match carries the version the client last read: `3`, `"3"` or `W/"3"`. */
+export const parseIfMatch = (h: string | undefined): number | undefined => {
+	if (h === undefined || h.trim() === "" || h.trim() === "*") return undefined;
+	const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(h.trim());
+	if (!m) throw new AppError("bad-request", "If-Match 应为版本号 (If-Match must be a version number)", { "If-Match": "应为整数版本号 (integer version)" });
+	return Number(m[1]);
+};
+
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, { error: "Idempotency-Key 应为8-128位字母数字 (8-128 URL-safe characters)" });
+
+// ---------------------------------------------------------------------------------------------
+
+export interface Clock {
+	now(): Date;
+}
+
+const hashRequest = (parts: unknown[]): string => createHash("sha256").update(JSON.stringify(parts)).digest("hex");
+
+const periodTimes = (period: string) => ({ deadline: deadline(period, config.deadlineDay), lockAt: lockDate(period, config.lockDay) });
+
+/** The unit and the elements on its form for this period; 404/400 when the period makes no sense for it. */
+const formFor = (idx: CatalogIndex, unitId: string, period: string, now: Date): { elements: DataElement[] } => {
+	const unit = idx.unitById.get(unitId);
+	if (!unit || unit.level !== "unit") throw notFound(`未知填报单位 ${unitId} (unknown reporting unit)`);
+	if (isMonth(period) && isFutureMonth(period, now)) throw new AppError("bad-request", "不能填报未来的月份 (cannot report a future month)", { period: "未来期间 (future period)" });
+	if (isYear(period) && Number(period) > now.getUTCFullYear()) throw new AppError("bad-request", "不能填报未来的年份 (cannot report a future year)", { period: "未来期间 (future period)" });
+	const elements = formElements(idx.elementByCode.values(), unit.type, isMonth(period) ? "monthly" : "yearly");
+	if (elements.length === 0) throw new AppError("bad-request", "该单位在此期间没有需要填报的数据 (this unit reports nothing for this kind of period)", { period: "该单位不填报此类期间 (not a reporting period for this unit)" });
+	return { elements };
+};
+
+/** Unknown codes, wrong types and out-of-range values are rejected before anything else: nothing is written. */
+const rejectBadValues = (issues: ValidationIssue[]): void => {
+	const hard = issues.filter((i) => i.severity === "error" && ["unknown", "type", "min", "max"].includes(i.code));
+	if (hard.length === 0) return;
+	const fields: Record<string, string> = {};
+	for (const i of hard) fields[`values.${i.field ?? "?"}`] ??= `${i.message.zh} (${i.message.en})`;
+	throw new AppError("bad-request", "数据有误，未保存 (invalid values; nothing was saved)", fields, { issues: hard });
+};
+
+export interface PutInput {
+	principal: Principal;
+	unitId: string;
+	period: string;
+	body: SubmissionBody;
+	ifMatch?: number;
+	idempotencyKey?: string;
+}
+
+export interface PutResult {
+	status: number;
+	body: SubmissionView;
+	replayed: boolean;
+}
+
+export interface SubmissionView {
+	submission: StoredSubmission;
+	issues: ValidationIssue[];
+	deadline: string;
+	lockAt: string;
+	locked: boolean;
+}
+
+export const createSubmissionService = (app: App) => {
+	const history12 = async (idx: CatalogIndex, unitId: string, period: string): Promise<{ months: string[]; subs: StoredSubmission[] }> => {
+		if (!isMonth(period)) return { months: [], subs: [] };
+		const months = previousMonths(period, 12);
+		const subs = await app.submissions(idx).listForUnit(unitId, months[0] as string, months[months.length - 1] as string);
+		return { months, subs: subs.filter((s) => isMonth(s.period)) };
+	};
+
+	const validateAgainstHistory = async (idx: CatalogIndex, elements: DataElement[], unitId: string, period: string, values: ValueMap, action: "save" | "submit") => {
+		const { months, subs } = await history12(idx, unitId, period);
+		const byPeriod = new Map(subs.map((s) => [s.period, s.values]));
+		const history: Record<string, number[]> = {};
+		for (const el of elements) {
+			const series = months.map((m) => byPeriod.get(m)?.[el.code]).filter((v): v is number => typeof v === "number");
+			if (series.length > 0) history[el.code] = series;
+		}
+		const previous = byPeriod.get(months[months.length - 1] as string);
+		return validateSubmission({ elements, rules: idx.catalog.rules, values, action, history, previous });
+	};
+
+	const put = async (input: PutInput): Promise<PutResult> => {
+		const { principal, unitId, period, body } = input;
+		const now = app.now();
+		const idx = await app.catalog();
+		const repo = app.submissions(idx);
+		const { elements } = formFor(idx, unitId, period, now);
+		const scope = `${principal.sub}|PUT|${unitId}|${period}`;
+		const requestHash = hashRequest([body, input.ifMatch ?? null]);
+		if (input.idempotencyKey) {
+			const prior = await repo.getIdempotency(scope, input.idempotencyKey);
+			if (prior) return replay(prior, requestHash);
+		}
+		// Only the form's own elements; null (not reported) is kept distinct from 0.
+		const values: ValueMap = {};
+		for (const el of elements) values[el.code] = null;
+		Object.assign(values, body.values);
+		const issues = await validateAgainstHistory(idx, elements, unitId, period, values, body.action);
+		rejectBadValues(issues);
+		if (body.action === "submit") {
+			const blocking = issues.filter((i) => i.severity === "error");
+			if (blocking.length > 0) {
+				throw new AppError("unprocessable", "存在错误，不能上报；可先保存草稿 (errors block submission; save a draft instead)", fieldsOf(blocking), { issues });
+			}
+			const warnings = issues.filter((i) => i.severity === "warning");
+			if (warnings.length > 0 && !body.comment?.trim()) {
+				throw new AppError("unprocessable", "存在预警，上报时请填写说明 (warnings need a comment to submit)", { comment: "有预警时必须填写说明 (required when there are warnings)" }, { issues });
+			}
+		}
+		const times = periodTimes(period);
+		const attempt = async (): Promise<PutResult> => {
+			const before = await repo.get(unitId, period);
+			if (input.ifMatch !== undefined && (before?.version ?? 0) !== input.ifMatch) {
+				throw new AppError("conflict", "数据已被他人修改，请刷新后重试 (stale version; reload and retry)", undefined, { currentVersion: before?.version ?? 0 });
+			}
+			const lock = lockState(times.deadline, times.lockAt, now, before?.reopened);
+			const status = statusAfterWrite(before?.status ?? null, body.action, lock);
+			const at = now.toISOString();
+			const firstSubmittedAt = before?.firstSubmittedAt ?? (status === "submitted" ? at : undefined);
+			const after: StoredSubmission = {
+				unitId,
+				period,
+				values,
+				status,
+				version: (before?.version ?? 0) + 1,
+				createdAt: before?.createdAt ?? at,
+				updatedAt: at,
+				updatedBy: principal.sub,
+				...(body.comment !== undefined ? { comment: body.comment } : before?.comment !== undefined ? { comment: before.comment } : {}),
+				...(status === "submitted" ? { submittedAt: at, submittedBy: principal.sub } : {}),
+				...(firstSubmittedAt ? { firstSubmittedAt, late: isLate(firstSubmittedAt, times.deadline) } : {}),
+				...(before?.reviewComment && status !== "submitted" ? { reviewComment: before.reviewComment } : {}),
+				...(before?.reopened ? { reopened: true } : {}),
+				issues: issues.filter((i) => i.severity === "warning"),
+			};
+			const view: SubmissionView = { submission: after, issues, ...times, locked: false };
+			const statusCode = before ? 200 : 201;
+			const version: VersionRecord = {
+				unitId,
+				period,
+				version: after.version,
+				action: body.action,
+				status,
+				at,
+				by: principal.sub,
+				values,
+				changed: changedCodes(before?.values, values),
+				...(body.comment ? { comment: body.comment } : {}),
+				...(after.issues?.length ? { issues: after.issues } : {}),
+			};
+			await repo.commit({
+				before,
+				after,
+				version,
+				now: at,
+				...(input.idempotencyKey ? { idempotency: { scope, key: input.idempotencyKey, record: { requestHash, statusCode, body: view } } } : {}),
+			});
+			return { status: statusCode, body: view, replayed: false };
+		};
+		try {
+			return await withRetry(attempt, { attempts: input.ifMatch === undefined ? 8 : 1 });
+		} catch (e) {
+			if (e instanceof IdempotentReplayError && input.idempotencyKey) {
+				const prior = await repo.getIdempotency(scope, input.idempotencyKey);
+				if (prior) return replay(prior, requestHash);
+			}
+			throw e;
+		}
+	};
+
+	const replay = (prior: { requestHash: string; statusCode: number; body: unknown }, requestHash: string): PutResult => {
+		if (prior.requestHash !== requestHash) {
+			throw new AppError("unprocessable", "该 Idempotency-Key 已用于不同的请求 (Idempotency-Key reused with a different request)", {
+				"Idempotency-Key": "已用于不同内容 (already used for a different body)",
+			});
+		}
+		return { status: prior.statusCode, body: prior.body as SubmissionView, replayed: true };
+	};
+
+	const review = async (principal: Principal, unitId: string, period: string, action: "approve" | "return", body: ReviewBody): Promise<SubmissionView> => {
+		const now = app.now();
+		const idx = await app.catalog();
+		const repo = app.submissions(idx);
+		if (action === "return" && !body.comment) {
+			throw new AppError("bad-request", "退回时必须填写意见 (a comment is required to return a form)", { comment: "必填 (required)" });
+		}
+		const times = periodTimes(period);
+		return withRetry(async () => {
+			const before = await repo.get(unitId, period);
+			const status = statusAfterReview(before?.status ?? null, action);
+			if (!before) throw notFound();
+			const at = now.toISOString();
+			const after: StoredSubmission = {
+				...before,
+				status,
+				version: before.version + 1,
+				updatedAt: at,
+				updatedBy: principal.sub,
+				...(action === "approve" ? { approvedAt: at, approvedBy: principal.sub } : {}),
+				...(body.comment ? { reviewComment: body.comment } : {}),
+			};
+			if (action === "approve") after.reopened = undefined;
+			await repo.commit({
+				before,
+				after,
+				now: at,
+				version: { unitId, period, version: after.version, action, status, at, by: principal.sub, values: before.values, changed: [], ...(body.comment ? { comment: body.comment } : {}) },
+			});
+			return { submission: after, issues: [], ...times, locked: lockState(times.deadline, times.lockAt, now, after.reopened).locked };
+		});
+	};
+
+	const reopen = async (principal: Principal, unitId: string, period: string, reason: string): Promise<SubmissionView> => {
+		const now = app.now();
+		const idx = await app.catalog();
+		const repo = app.submissions(idx);
+		const times = periodTimes(period);
+		return withRetry(async () => {
+			const before = await repo.get(unitId, period);
+			if (!before) throw notFound("该期尚无填报，无需重新开放 (nothing was reported for this period)");
+			const at = now.toISOString();
+			const after: StoredSubmission = {
+				...before,
+				status: statusAfterReopen(before.status) ?? before.status,
+				version: before.version + 1,
+				updatedAt: at,
+				updatedBy: principal.sub,
+				reopened: true,
+			};
+			await repo.commit({
+				before,
+				after,
+				now: at,
+				version: { unitId, period, version: after.version, action: "reopen", status: after.status, at, by: principal.sub, values: before.values, changed: [], comment: reason },
+			});
+			return { submission: after, issues: [], ...times, locked: false };
+		});
+	};
+
+	const get = async (unitId: string, period: string): Promise<SubmissionView> => {
+		const idx = await app.catalog();
+		if (!idx.unitById.has(unitId)) throw notFound();
+		const sub = await app.submissions(idx).get(unitId, period);
+		if (!sub) throw notFound("该期尚未填报 (nothing reported for this period)");
+		const times = periodTimes(period);
+		return { submission: sub, issues: sub.issues ?? [], ...times, locked: lockState(times.deadline, times.lockAt, app.now(), sub.reopened).locked };
+	};
+
+	const history = async (unitId: string, period: string): Promise<VersionRecord[]> => {
+		const idx = await app.catalog();
+		return app.submissions(idx).history(unitId, period);
+	};
+
+	const form = async (unitId: string, period: string) => {
+		const now = app.now();
+		const idx = await app.catalog();
+		const { elements } = formFor(idx, unitId, period, now);
+		const repo = app.submissions(idx);
+		const [current, prev] = await Promise.all([repo.get(unitId, period), history12(idx, unitId, period)]);
+		const times = periodTimes(period);
+		const codes = new Set(elements.map((e) => e.code));
+		const sectionIds = new Set(elements.map((e) => e.section));
+		return {
+			unitId,
+			period,
+			unit: idx.unitById.get(unitId),
+			sections: idx.catalog.sections.filter((s) => sectionIds.has(s.id)).sort((a, b) => a.order - b.order),
+			elements,
+			rules: idx.catalog.rules.filter((r) => [r.left, r.right].some((f) => [...codes].some((c) => f.includes(`#{${c}}`)))),
+			submission: current,
+			status: current?.status ?? null,
+			version: current?.version ?? 0,
+			...times,
+			locked: lockState(times.deadline, times.lockAt, now, current?.reopened).locked,
+			previous: prev.months.map((m) => ({ period: m, values: prev.subs.find((s) => s.period === m)?.values ?? null })),
+		};
+	};
+
+	return { put, review, reopen, get, history, form };
+};
+
+const fieldsOf = (issues: ValidationIssue[]): Record<string, string> => {
+	const out: Record<string, string> = {};
+	for (const i of issues) out[i.field ? `values.${i.field}` : i.code] ??= `${i.message.zh} (${i.message.en})`;
+	return out;
+};
+
+export type SubmissionService = ReturnType<typeof createSubmissionService>;
+export type { Submission };

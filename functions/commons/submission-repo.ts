@@ -1,0 +1,319 @@
+// Data access for submissions and aggregates. A write is one TransactWriteItems: the submission's new
+// state, its version (audit) item, the unit's stock-year record, every aggregate delta and the
+// idempotency record — all or nothing, so an acknowledged write is never half-applied.
+import {
+	type AggContext,
+	type AggKind,
+	type Deltas,
+	emptyUnitStockYear,
+	mergeDeltas,
+	parseAggId,
+	type SubmissionState,
+	stockYearDeltas,
+	submissionDeltas,
+	type UnitStockYear,
+	withMonth,
+} from "../core/aggregation";
+import type { Submission, ValidationIssue } from "../core/types";
+import type { Doc } from "./clients/dynamo";
+import { AppError } from "./errors";
+import { keys } from "./keys";
+import { RetryableError } from "./retry";
+import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+
+export interface StoredSubmission extends Submission {
+	firstSubmittedAt?: string;
+}
+
+export interface VersionRecord {
+	unitId: string;
+	period: string;
+	version: number;
+	action: "save" | "submit" | "approve" | "return" | "reopen" | "import";
+	status: Submission["status"];
+	at: string;
+	by: string;
+	values: Submission["values"];
+	changed: string[];
+	comment?: string;
+	issues?: ValidationIssue[];
+}
+
+export interface IdempotencyRecord {
+	requestHash: string;
+	statusCode: number;
+	body: unknown;
+}
+
+export interface CommitInput {
+	before: StoredSubmission | null;
+	after: StoredSubmission;
+	version: VersionRecord;
+	idempotency?: { scope: string; key: string; record: IdempotencyRecord };
+	now: string;
+}
+
+/** The stock-year record as stored, with its optimistic-lock counter. */
+interface StockYearItem {
+	sy: UnitStockYear;
+	ver: number;
+}
+
+const SUBMISSION_FIELDS = [
+	"unitId",
+	"period",
+	"values",
+	"status",
+	"version",
+	"comment",
+	"reviewComment",
+	"createdAt",
+	"updatedAt",
+	"updatedBy",
+	"submittedAt",
+	"submittedBy",
+	"firstSubmittedAt",
+	"approvedAt",
+	"approvedBy",
+	"late",
+	"issues",
+	"reopened",
+] as const;
+
+const toSubmission = (item: Record<string, unknown>): StoredSubmission => {
+	const out: Record<string, unknown> = {};
+	for (const f of SUBMISSION_FIELDS) if (item[f] !== undefined) out[f] = item[f];
+	return out as unknown as StoredSubmission;
+};
+
+const state = (s: StoredSubmission | null): SubmissionState | null => (s ? { unitId: s.unitId, period: s.period, status: s.status, values: s.values } : null);
+
+export class SubmissionRepo {
+	constructor(
+		private readonly doc: Doc,
+		private readonly table: string,
+		private readonly ctx: AggContext,
+		private readonly shards = 1,
+	) {}
+
+	async get(unitId: string, period: string): Promise<StoredSubmission | null> {
+		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.submission(unitId, period), ConsistentRead: true }));
+		return r.Item ? toSubmission(r.Item) : null;
+	}
+
+	/** A unit's submissions for periods in [from, to] (months and years sort apart: `2024` < `2024-01`). */
+	async listForUnit(unitId: string, from: string, to: string): Promise<StoredSubmission[]> {
+		const items = await this.queryAll({
+			TableName: this.table,
+			KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+			ExpressionAttributeValues: { ":pk": keys.submissionPk(unitId), ":a": keys.periodSk(from), ":b": keys.periodSk(to) },
+		});
+		return items.map(toSubmission);
+	}
+
+	/** Every unit's submission for one period (GSI1). */
+	async listForPeriod(period: string): Promise<StoredSubmission[]> {
+		const items = await this.queryAll({
+			TableName: this.table,
+			IndexName: "gsi1",
+			KeyConditionExpression: "gsi1pk = :pk",
+			ExpressionAttributeValues: { ":pk": keys.periodGsi1Pk(period) },
+		});
+		return items.map(toSubmission);
+	}
+
+	async history(unitId: string, period: string): Promise<VersionRecord[]> {
+		const items = await this.queryAll({
+			TableName: this.table,
+			KeyConditionExpression: "pk = :pk",
+			ExpressionAttributeValues: { ":pk": keys.versionPk(unitId, period) },
+		});
+		return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as unknown as VersionRecord);
+	}
+
+	async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
+		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(scope, key), ConsistentRead: true }));
+		return r.Item ? (r.Item.record as IdempotencyRecord) : null;
+	}
+
+	private async getStockYear(unitId: string, year: string): Promise<StockYearItem> {
+		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.unitStockYear(unitId, year), ConsistentRead: true }));
+		if (!r.Item) return { sy: emptyUnitStockYear(), ver: 0 };
+		return { sy: r.Item.sy as UnitStockYear, ver: Number(r.Item.ver) };
+	}
+
+	/** The deltas a change makes, and the unit's new stock-year record (for monthly periods). */
+	async plan(before: StoredSubmission | null, after: StoredSubmission): Promise<{ deltas: Deltas; stock?: { item: StockYearItem; next: UnitStockYear } }> {
+		const direct = submissionDeltas(state(before), state(after), this.ctx);
+		if (after.period.length !== 7) return { deltas: direct };
+		const year = after.period.slice(0, 4);
+		const item = await this.getStockYear(after.unitId, year);
+		const next = withMonth(item.sy, after.period, state(after), this.ctx);
+		const stockDeltas = stockYearDeltas(after.unitId, year, item.sy, next, this.ctx);
+		const changed = JSON.stringify(next) !== JSON.stringify(item.sy);
+		return { deltas: mergeDeltas(direct, stockDeltas), stock: changed ? { item, next } : undefined };
+	}
+
+	/** Key of the aggregate item (or of one shard of it) a delta applies to. */
+	private aggKey(orgId: string, kind: AggKind, period: string, unitId: string) {
+		if (this.shards <= 1) return { pk: keys.aggregatePk(orgId), sk: `${kind}#${period}` };
+		return keys.aggregateShard(orgId, `${kind}#${period}`, shardOf(unitId, this.shards));
+	}
+
+	async commit(input: CommitInput): Promise<void> {
+		const { before, after, version, idempotency, now } = input;
+		const { deltas, stock } = await this.plan(before, after);
+		const TransactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
+		TransactItems.push({
+			Put: {
+				TableName: this.table,
+				Item: { ...keys.submission(after.unitId, after.period), ...keys.submissionByPeriod(after.period, after.unitId), ...after },
+				...(before
+					? { ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": before.version } }
+					: { ConditionExpression: "attribute_not_exists(pk)" }),
+			},
+		});
+		TransactItems.push({
+			Put: {
+				TableName: this.table,
+				Item: { ...keys.version(after.unitId, after.period, after.version), ...version },
+				ConditionExpression: "attribute_not_exists(pk)",
+			},
+		});
+		if (stock) {
+			const year = after.period.slice(0, 4);
+			TransactItems.push({
+				Put: {
+					TableName: this.table,
+					Item: { ...keys.unitStockYear(after.unitId, year), sy: stock.next, ver: stock.item.ver + 1, updatedAt: now },
+					...(stock.item.ver === 0
+						? { ConditionExpression: "attribute_not_exists(pk)" }
+						: { ConditionExpression: "ver = :ver", ExpressionAttributeValues: { ":ver": stock.item.ver } }),
+				},
+			});
+		}
+		for (const [id, attrs] of deltas) {
+			const { orgId, kind, period } = parseAggId(id);
+			const names: Record<string, string> = { "#asOf": "asOf" };
+			const values: Record<string, unknown> = { ":now": now };
+			const adds: string[] = [];
+			Object.entries(attrs).forEach(([attr, v], i) => {
+				names[`#a${i}`] = attr;
+				values[`:v${i}`] = v;
+				adds.push(`#a${i} :v${i}`);
+			});
+			TransactItems.push({
+				Update: {
+					TableName: this.table,
+					Key: this.aggKey(orgId, kind, period, after.unitId),
+					UpdateExpression: `ADD ${adds.join(", ")} SET #asOf = :now`,
+					ExpressionAttributeNames: names,
+					ExpressionAttributeValues: values,
+				},
+			});
+		}
+		if (idempotency) {
+			TransactItems.push({
+				Put: {
+					TableName: this.table,
+					Item: {
+						...keys.idempotency(idempotency.scope, idempotency.key),
+						record: idempotency.record,
+						// Kept for 24 hours, as Stripe and AWS do for idempotency keys.
+						ttl: Math.floor(Date.parse(now) / 1000) + 86_400,
+					},
+					ConditionExpression: "attribute_not_exists(pk)",
+				},
+			});
+		}
+		try {
+			await this.doc.send(new TransactWriteCommand({ TransactItems }));
+		} catch (e) {
+			throw classifyTransactionError(e, { hasStock: Boolean(stock), idempotencyIndex: idempotency ? TransactItems.length - 1 : -1 });
+		}
+	}
+
+	/** Aggregate items of an org for sort keys in [fromSk, toSk], shards merged. */
+	async aggregates(orgId: string, kind: AggKind, from: string, to: string, periods?: string[]): Promise<Map<string, Record<string, unknown>>> {
+		const out = new Map<string, Record<string, unknown>>();
+		if (this.shards <= 1) {
+			const items = await this.queryAll({
+				TableName: this.table,
+				KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+				ExpressionAttributeValues: { ":pk": keys.aggregatePk(orgId), ":a": `${kind}#${from}`, ":b": `${kind}#${to}` },
+			});
+			for (const it of items) out.set(String(it.sk).slice(kind.length + 1), it);
+			return out;
+		}
+		const list = periods ?? [];
+		await Promise.all(
+			list.map(async (p) => {
+				const items = await this.queryAll({
+					TableName: this.table,
+					KeyConditionExpression: "pk = :pk",
+					ExpressionAttributeValues: { ":pk": keys.aggregateShardPk(orgId, `${kind}#${p}`) },
+				});
+				if (items.length > 0) out.set(p, mergeShardItems(items));
+			}),
+		);
+		return out;
+	}
+
+	async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+		const out: Record<string, unknown>[] = [];
+		let ExclusiveStartKey: Record<string, unknown> | undefined;
+		do {
+			const r = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+			out.push(...((r.Items ?? []) as Record<string, unknown>[]));
+			ExclusiveStartKey = r.LastEvaluatedKey;
+		} while (ExclusiveStartKey);
+		return out;
+	}
+}
+
+/** A stable shard for a unit, so one unit's deltas always land on the same shard. */
+export const shardOf = (unitId: string, shards: number): number => {
+	let h = 2166136261;
+	for (let i = 0; i < unitId.length; i++) h = Math.imul(h ^ unitId.charCodeAt(i), 16777619);
+	return (h >>> 0) % shards;
+};
+
+const mergeShardItems = (items: Record<string, unknown>[]): Record<string, unknown> => {
+	const out: Record<string, unknown> = {};
+	let asOf = "";
+	for (const it of items) {
+		for (const [k, v] of Object.entries(it)) {
+			if (k === "pk" || k === "sk") continue;
+			if (k === "asOf") {
+				if (String(v) > asOf) asOf = String(v);
+				continue;
+			}
+			if (typeof v === "number") out[k] = Math.round(((out[k] as number | undefined) ?? 0) * 1e6 + v * 1e6) / 1e6;
+		}
+	}
+	out.asOf = asOf;
+	return out;
+};
+
+export class VersionConflictError extends AppError {
+	constructor() {
+		super("conflict", "数据已被他人修改，请刷新后重试 (the submission changed since you read it; reload and retry)");
+	}
+}
+export class IdempotentReplayError extends Error {
+	constructor() {
+		super("idempotency key already used");
+		this.name = "IdempotentReplayError";
+	}
+}
+
+const classifyTransactionError = (e: unknown, ctx: { hasStock: boolean; idempotencyIndex: number }): unknown => {
+	const err = e as { name?: string; CancellationReasons?: { Code?: string }[] };
+	if (err?.name !== "TransactionCanceledException") return e;
+	const reasons = err.CancellationReasons ?? [];
+	if (ctx.idempotencyIndex >= 0 && reasons[ctx.idempotencyIndex]?.Code === "ConditionalCheckFailed") return new IdempotentReplayError();
+	if (reasons[0]?.Code === "ConditionalCheckFailed") return new VersionConflictError();
+	// Another writer moved the unit's stock-year record, or DynamoDB cancelled for a conflicting transaction:
+	// re-read and try again.
+	return new RetryableError("transaction cancelled", e);
+};

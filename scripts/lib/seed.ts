@@ -1,0 +1,99 @@
+// Seeds the catalog, the local users and the demo data — idempotently: the catalog keeps admin edits,
+// users keep changed passwords, and the demo data is written once (a marker item records it), so a
+// second start changes nothing. Demo submissions go through the real write path (SubmissionRepo.commit),
+// so their aggregates are built exactly as live submissions build them.
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { UserStore } from "../../functions/auth/user-store";
+import { seededUsers, seedUsers } from "../../functions/auth/seed-users";
+import type { App } from "../../functions/commons/app";
+import { keys } from "../../functions/commons/keys";
+import { withRetry } from "../../functions/commons/retry";
+import type { StoredSubmission } from "../../functions/commons/submission-repo";
+import { dataElements, formSections, indicators, orgUnits, plans, validationRules } from "../../functions/core/catalog/index";
+import type { Catalog } from "../../functions/core/catalog-index";
+import { generateDemoSubmissions } from "../../functions/core/demo/generator";
+import { lastFullMonth } from "../../functions/core/periods";
+
+export const codeCatalog = (): Catalog => ({
+	units: orgUnits,
+	elements: dataElements,
+	sections: formSections,
+	indicators,
+	plans,
+	rules: validationRules,
+});
+
+export const seedCatalog = (app: App) => app.catalogRepo.seed(codeCatalog());
+
+export const seedLocalUsers = async (app: App) => {
+	const store = new UserStore(app.doc, app.table);
+	return seedUsers(store, seededUsers(orgUnits));
+};
+
+/** Runs `fn` over items with at most `limit` in flight. */
+export const pool = async <T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>, onProgress?: (done: number) => void) => {
+	let next = 0;
+	let done = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const i = next++;
+			await fn(items[i] as T, i);
+			done++;
+			if (onProgress && done % 200 === 0) onProgress(done);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+export interface DemoSeedResult {
+	written: number;
+	skipped: boolean;
+	until: string;
+}
+
+export const seedDemo = async (app: App, opts: { until?: string; seed?: number; force?: boolean; onProgress?: (done: number, total: number) => void } = {}): Promise<DemoSeedResult> => {
+	const marker = keys.seedMarker("demo");
+	const until = opts.until ?? lastFullMonth(app.now());
+	if (!opts.force) {
+		const r = await app.doc.send(new GetCommand({ TableName: app.table, Key: marker, ConsistentRead: true }));
+		if (r.Item) return { written: 0, skipped: true, until: String(r.Item.until) };
+	}
+	const idx = await app.catalog();
+	const repo = app.submissions(idx);
+	const subs = generateDemoSubmissions({ from: "2020-01", to: until, seed: opts.seed ?? 2025 });
+	await pool(
+		subs,
+		16,
+		async (s) => {
+			await withRetry(async () => {
+				const before = await repo.get(s.unitId, s.period);
+				if (before) return; // written by an interrupted earlier run
+				const at = s.submittedAt;
+				const submitted = s.status !== "draft";
+				const after: StoredSubmission = {
+					unitId: s.unitId,
+					period: s.period,
+					values: s.values,
+					status: s.status,
+					version: 1,
+					createdAt: at,
+					updatedAt: at,
+					updatedBy: `reporter-${s.unitId}`,
+					...(submitted ? { submittedAt: at, submittedBy: `reporter-${s.unitId}`, firstSubmittedAt: at, late: s.late } : {}),
+					...(s.status === "approved" ? { approvedAt: at, approvedBy: "approver" } : {}),
+					...(s.comment ? { comment: s.comment } : {}),
+					...(s.reviewComment ? { reviewComment: s.reviewComment } : {}),
+				};
+				await repo.commit({
+					before: null,
+					after,
+					now: at,
+					version: { unitId: s.unitId, period: s.period, version: 1, action: "import", status: s.status, at, by: "demo-seed", values: s.values, changed: Object.keys(s.values).sort() },
+				});
+			});
+		},
+		(done) => opts.onProgress?.(done, subs.length),
+	);
+	await app.doc.send(new PutCommand({ TableName: app.table, Item: { ...marker, until, count: subs.length, at: new Date().toISOString() } }));
+	return { written: subs.length, skipped: false, until };
+};
