@@ -1,0 +1,33 @@
+// createTransport: the mail transport for this deployment, chosen by MAIL_TRANSPORT (config.mailTransport).
+// ses in the global partition; smtp in AWS China (no SES) and locally. AWS SDK clients are imported lazily so the
+// SMTP path never loads the SES client at cold start.
+import { config } from "../config";
+import { createSmtpTransport, resolveSmtpSettings, type SecretFetcher } from "./smtp";
+import type { MailTransport } from "./transport";
+
+export type { MailAttachment, MailMessage, MailTransport } from "./transport";
+export { MailSendError } from "./transport";
+
+export interface TransportDeps {
+	/** Defaults to Secrets Manager GetSecretValue in config.region. */
+	fetchSecret?: SecretFetcher;
+	env?: NodeJS.ProcessEnv;
+}
+
+const secretsManagerFetcher: SecretFetcher = async (arn) => {
+	const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
+	const out = await new SecretsManagerClient({ region: config.region }).send(new GetSecretValueCommand({ SecretId: arn }));
+	if (!out.SecretString) throw new Error(`Secret ${arn} has no string value`);
+	return out.SecretString;
+};
+
+export async function createTransport(deps: TransportDeps = {}): Promise<MailTransport> {
+	if (config.mailTransport === "ses") {
+		const [{ SESv2Client }, { createSesTransport }] = await Promise.all([import("@aws-sdk/client-sesv2"), import("./ses")]);
+		return createSesTransport(new SESv2Client({ region: config.region }), {
+			...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+		});
+	}
+	const settings = await resolveSmtpSettings(deps.env ?? process.env, deps.fetchSecret ?? secretsManagerFetcher);
+	return createSmtpTransport(settings);
+}

@@ -1,0 +1,466 @@
+// The summary as an email (HTML + plain text + attachments) and as a standalone archive page.
+// Email HTML is what Outlook (Word engine), Foxmail, QQ Mail and phone apps all render the same: nested tables,
+// inline styles only, no <style>, no scripts, no external CSS, fonts or images; charts are CID attachments.
+// Everything that comes from users or data goes through escapeHtml, in text and in attributes alike.
+import type { ChartImage } from "./charts";
+import {
+	formatMonthLabel,
+	formatNumber,
+	formatPercent,
+	formatBeijingTime,
+	formatSigned,
+	NATURE_LABELS,
+	pick,
+	STATUS_COLORS,
+	STATUS_LABELS,
+	type SummaryIndicator,
+	type SummaryModel,
+} from "./model";
+import { buildSummaryXlsx, XLSX_CONTENT_TYPE } from "./xlsx";
+import type { IndicatorStatus, Locale, Nature } from "../core/types";
+
+export interface EmailAttachment {
+	filename: string;
+	content: Buffer;
+	contentType: string;
+	/** Set on inline images; the HTML refers to them as `cid:<cid>`. */
+	cid?: string;
+}
+
+export interface RenderedEmail {
+	subject: string;
+	html: string;
+	text: string;
+	attachments: EmailAttachment[];
+}
+
+export interface RenderOptions {
+	/** Greets the reader by name ("王主任，您好："). */
+	recipientName?: string;
+	/** Attach the .xlsx workbook (default true). */
+	xlsx?: boolean;
+}
+
+/** The one HTML escape: text nodes and double-quoted attribute values alike. */
+export function escapeHtml(value: unknown): string {
+	return String(value ?? "")
+		.replace(/&/g, "&amp;")
+		.replace(/</g, "&lt;")
+		.replace(/>/g, "&gt;")
+		.replace(/"/g, "&quot;")
+		.replace(/'/g, "&#39;")
+		.replace(/`/g, "&#96;");
+}
+const esc = escapeHtml;
+
+/** Only http(s) links get through; anything else (javascript:, data:) becomes "#". Escaped for the attribute. */
+export function safeUrl(url: string): string {
+	try {
+		const u = new URL(url);
+		return u.protocol === "http:" || u.protocol === "https:" ? esc(u.toString()) : "#";
+	} catch {
+		return "#";
+	}
+}
+
+/** Header values must not carry line breaks (header injection) and read better without runs of spaces. */
+const oneLine = (s: string): string => s.replace(/[\r\n\t]+/g, " ").replace(/\s{2,}/g, " ").trim();
+
+// ---------------------------------------------------------------------------
+// Words
+
+type Words = {
+	brand: string;
+	greeting: (name: string) => string;
+	subject: (m: SummaryModel) => string;
+	bindingTitle: (n: number) => string;
+	bindingNone: string;
+	highlights: string;
+	overview: string;
+	trends: string;
+	allIndicators: string;
+	colIndicator: string;
+	colValue: string;
+	colTarget: string;
+	colStatus: string;
+	expectedNow: string;
+	sinceLastMonth: string;
+	reporting: string;
+	reportingLine: (m: SummaryModel) => string;
+	missing: (n: number) => string;
+	late: (n: number) => string;
+	returned: (n: number) => string;
+	pending: (n: number) => string;
+	reviewComment: string;
+	comment: string;
+	submittedAt: string;
+	quality: (n: number) => string;
+	qualityKind: Record<"outlier" | "consistency", string>;
+	qualityNone: string;
+	button: string;
+	footerScope: (m: SummaryModel) => string;
+	footerAuto: string;
+	attachmentNote: string;
+	none: string;
+	count: (n: number) => string;
+	xlsxName: (m: SummaryModel) => string;
+};
+
+const zh: Words = {
+	brand: "健康规划指标监测平台 · 月度摘要",
+	greeting: (name) => `${name}，您好：`,
+	subject: (m) =>
+		`【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${m.scope.name}：${m.bindingAlerts.length > 0 ? `${m.bindingAlerts.length}项约束性指标需关注` : "约束性指标均达标或符合进度"}`,
+	bindingTitle: (n) => `约束性指标预警（${n}项）`,
+	bindingNone: "约束性指标均已达标或符合规划进度。",
+	highlights: "本月要点",
+	overview: "指标状态总览",
+	trends: "重点约束性指标走势",
+	allIndicators: "全部指标",
+	colIndicator: "指标",
+	colValue: "当前值",
+	colTarget: "规划目标",
+	colStatus: "状态",
+	expectedNow: "进度期望",
+	sinceLastMonth: "较上月",
+	reporting: "填报情况",
+	reportingLine: (m) => {
+		const r = m.reporting;
+		return `应报${r.expected}个单位，已报${r.reported}个，按时${r.onTime}个；报告率${formatPercent(r.reportingRate)}（标准≥${formatPercent(r.thresholds.reportingRate, 0)}），及时率${formatPercent(r.timelinessRate)}（标准≥${formatPercent(r.thresholds.timelinessRate, 0)}）。`;
+	},
+	missing: (n) => `未填报单位（${n}个）`,
+	late: (n) => `逾期提交单位（${n}个）`,
+	returned: (n) => `已退回待修改（${n}份）`,
+	pending: (n) => `待审核（${n}份）`,
+	reviewComment: "退回意见",
+	comment: "填报说明",
+	submittedAt: "提交于",
+	quality: (n) => `数据质量提示（${n}项）`,
+	qualityKind: { outlier: "异常值", consistency: "与往年不一致" },
+	qualityNone: "未发现异常值或与往年明显不一致的数据。",
+	button: "打开监测平台查看详情",
+	footerScope: (m) => `统计口径：${m.approvedOnly ? "仅含已审核数据" : "含已提交及已审核数据"}；生成时间 ${formatBeijingTime(m.generatedAt)}（北京时间）。`,
+	footerAuto: "本邮件由健康规划指标监测平台自动发送，请勿直接回复。",
+	attachmentNote: "附件为本月指标进展与填报情况明细（Excel）。",
+	none: "无",
+	count: (n) => `${n}项`,
+	xlsxName: (m) => `健康规划月度摘要-${m.month}-${m.scope.orgId}.xlsx`,
+};
+
+const en: Words = {
+	brand: "Health plan monitor · Monthly summary",
+	greeting: (name) => `Dear ${name},`,
+	subject: (m) =>
+		`Health plan summary, ${formatMonthLabel(m.month, "en")}, ${m.scope.name}: ${m.bindingAlerts.length > 0 ? `${m.bindingAlerts.length} binding indicator${m.bindingAlerts.length === 1 ? "" : "s"} need attention` : "all binding indicators achieved or on track"}`,
+	bindingTitle: (n) => `Binding indicators needing attention (${n})`,
+	bindingNone: "All binding indicators are achieved or on track.",
+	highlights: "This month",
+	overview: "Status overview",
+	trends: "Binding indicators: trend",
+	allIndicators: "All indicators",
+	colIndicator: "Indicator",
+	colValue: "Value",
+	colTarget: "Target",
+	colStatus: "Status",
+	expectedNow: "Plan path",
+	sinceLastMonth: "vs last month",
+	reporting: "Reporting",
+	reportingLine: (m) => {
+		const r = m.reporting;
+		return `${r.reported} of ${r.expected} units reported, ${r.onTime} on time; reporting rate ${formatPercent(r.reportingRate)} (target ≥${formatPercent(r.thresholds.reportingRate, 0)}), timeliness ${formatPercent(r.timelinessRate)} (target ≥${formatPercent(r.thresholds.timelinessRate, 0)}).`;
+	},
+	missing: (n) => `Not reported (${n})`,
+	late: (n) => `Submitted late (${n})`,
+	returned: (n) => `Returned for correction (${n})`,
+	pending: (n) => `Awaiting approval (${n})`,
+	reviewComment: "Reason",
+	comment: "Reporter's note",
+	submittedAt: "submitted",
+	quality: (n) => `Data quality (${n})`,
+	qualityKind: { outlier: "Outlier", consistency: "Inconsistent with past years" },
+	qualityNone: "No outliers or inconsistencies with past years were found.",
+	button: "Open the dashboard",
+	footerScope: (m) => `${m.approvedOnly ? "Approved data only" : "Submitted and approved data"}; generated ${formatBeijingTime(m.generatedAt)} (Beijing time).`,
+	footerAuto: "Sent automatically by the health plan monitoring platform; please do not reply.",
+	attachmentNote: "The attached workbook (Excel) lists every indicator and unit.",
+	none: "None",
+	count: (n) => `${n}`,
+	xlsxName: (m) => `health-plan-summary-${m.month}-${m.scope.orgId}.xlsx`,
+};
+
+const words = (locale: Locale): Words => (locale === "en" ? en : zh);
+
+// ---------------------------------------------------------------------------
+// HTML pieces (inline styles only)
+
+const FONT = "font-family:'PingFang SC','Microsoft YaHei','Hiragino Sans GB','Noto Sans CJK SC',Arial,sans-serif";
+const TEXT = `${FONT};color:#24292f;font-size:14px;line-height:1.6`;
+const MUTED = `${FONT};color:#57606a;font-size:12px;line-height:1.5`;
+
+const statusBadge = (status: IndicatorStatus, locale: Locale): string => {
+	const c = STATUS_COLORS[status];
+	return `<span style="${FONT};display:inline-block;background-color:${c.bg};color:${c.fg};border:1px solid ${c.fg};border-radius:3px;padding:0 6px;font-size:12px;line-height:18px;font-weight:bold;white-space:nowrap">${esc(c.symbol)}&nbsp;${esc(pick(STATUS_LABELS[status], locale))}</span>`;
+};
+
+const natureBadge = (nature: Nature, locale: Locale): string =>
+	nature === "binding"
+		? `<span style="${FONT};display:inline-block;background-color:#82071e;color:#ffffff;border-radius:3px;padding:0 5px;font-size:11px;line-height:17px;font-weight:bold;white-space:nowrap">${esc(pick(NATURE_LABELS.binding, locale))}</span>`
+		: `<span style="${FONT};display:inline-block;color:#57606a;border:1px solid #d0d7de;border-radius:3px;padding:0 5px;font-size:11px;line-height:15px;white-space:nowrap">${esc(pick(NATURE_LABELS.expected, locale))}</span>`;
+
+/** "3.05人", "14.2/10万", "25.0%"; English puts a space before word units ("3.05 per 1,000"). */
+const withUom = (value: number | null, decimals: number, uom: string, locale: Locale): string => {
+	const v = formatNumber(value, decimals);
+	if (v === "—" || !uom) return v;
+	const tight = locale !== "en" || uom.startsWith("/") || uom === "%" || uom === "‰";
+	return `${v}${tight ? "" : " "}${uom}`;
+};
+
+const section = (title: string, inner: string, accent = "#0b3d91"): string =>
+	`<tr><td style="padding:20px 24px 4px 24px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="${FONT};font-size:16px;font-weight:bold;color:#24292f;border-left:4px solid ${accent};padding:0 0 0 8px">${esc(title)}</td></tr><tr><td style="padding:10px 0 0 0">${inner}</td></tr></table></td></tr>`;
+
+const para = (text: string, style = TEXT): string => `<p style="${style};margin:0 0 8px 0">${esc(text)}</p>`;
+
+const bulletList = (items: string[]): string =>
+	`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${items
+		.map(
+			(t) =>
+				`<tr><td valign="top" width="16" style="${TEXT};color:#0b3d91;padding:0 0 6px 0">•</td><td style="${TEXT};padding:0 0 6px 0">${esc(t)}</td></tr>`,
+		)
+		.join("")}</table>`;
+
+const indicatorFacts = (i: SummaryIndicator, w: Words, locale: Locale): string => {
+	const parts = [
+		`${w.colValue} ${withUom(i.value, i.decimals, i.uom, locale)}`,
+		`${w.expectedNow} ${withUom(i.expected, i.decimals, i.uom, locale)}`,
+		`${w.colTarget} ${i.target ?? "—"}`,
+	];
+	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
+	return esc(parts.join(locale === "en" ? " · " : " ｜ "));
+};
+
+const bindingAlertsHtml = (m: SummaryModel, w: Words): string => {
+	if (m.bindingAlerts.length === 0)
+		return section(w.bindingTitle(0), `<p style="${TEXT};margin:0;color:#116329">${esc(`${STATUS_COLORS.achieved.symbol} ${w.bindingNone}`)}</p>`, "#2da44e");
+	const rows = m.bindingAlerts
+		.map((i) => {
+			const c = STATUS_COLORS[i.status];
+			return `<tr><td style="background-color:${c.bg};border-left:4px solid ${c.chart};padding:10px 12px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="${TEXT};font-weight:bold">${esc(i.name)}&nbsp;${natureBadge(i.nature, m.locale)}</td><td align="right" valign="top" style="${TEXT}">${statusBadge(i.status, m.locale)}</td></tr><tr><td colspan="2" style="${MUTED};color:#24292f;padding-top:4px">${indicatorFacts(i, w, m.locale)}</td></tr></table></td></tr><tr><td height="8" style="font-size:0;line-height:0">&nbsp;</td></tr>`;
+		})
+		.join("");
+	return section(
+		w.bindingTitle(m.bindingAlerts.length),
+		`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows}</table>`,
+		"#cf222e",
+	);
+};
+
+const overviewHtml = (m: SummaryModel, w: Words, img: string): string => {
+	const statuses: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track"];
+	if (m.counts["no-data"] > 0) statuses.push("no-data");
+	const cells = statuses
+		.map((s) => {
+			const c = STATUS_COLORS[s];
+			return `<td align="center" valign="top" width="${Math.floor(100 / statuses.length)}%" style="background-color:${c.bg};border:1px solid #ffffff;padding:10px 4px"><div style="${FONT};font-size:24px;line-height:28px;font-weight:bold;color:${c.fg}">${esc(m.counts[s])}</div><div style="${FONT};font-size:12px;line-height:16px;color:${c.fg}">${esc(`${c.symbol} ${pick(STATUS_LABELS[s], m.locale)}`)}</div></td>`;
+		})
+		.join("");
+	return section(
+		w.overview,
+		`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${cells}</tr></table>${img}`,
+	);
+};
+
+const imageTag = (chart: ChartImage, src: string): string =>
+	`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="padding:10px 0 0 0"><img src="${esc(src)}" width="${esc(chart.width)}" alt="${esc(chart.alt)}" style="display:block;width:100%;max-width:${esc(chart.width)}px;height:auto;border:0;outline:none;text-decoration:none"></td></tr></table>`;
+
+const indicatorTable = (m: SummaryModel, w: Words): string => {
+	const th = (t: string, align = "left") =>
+		`<th align="${align}" style="${MUTED};font-weight:bold;color:#24292f;background-color:#f6f8fa;border-bottom:1px solid #d0d7de;padding:6px 6px">${esc(t)}</th>`;
+	const rows = m.indicators
+		.map((i) => {
+			const change =
+				i.changeSinceLastMonth === null ? "" : `<br><span style="${MUTED}">${esc(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`)}</span>`;
+			return `<tr><td style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.name)}<br>${natureBadge(i.nature, m.locale)}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px;white-space:nowrap">${esc(withUom(i.value, i.decimals, i.uom, m.locale))}${change}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.target ?? "—")}<br><span style="${MUTED}">${esc(`${w.expectedNow} ${formatNumber(i.expected, i.decimals)}`)}</span></td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${statusBadge(i.status, m.locale)}</td></tr>`;
+		})
+		.join("");
+	return section(
+		w.allIndicators,
+		`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse"><tr>${th(w.colIndicator)}${th(w.colValue, "right")}${th(w.colTarget, "right")}${th(w.colStatus, "right")}</tr>${rows}</table>`,
+	);
+};
+
+const unitLines = (title: string, lines: string[], w: Words, accent: string): string =>
+	`<p style="${TEXT};font-weight:bold;margin:8px 0 4px 0;color:${accent}">${esc(title)}</p>${lines.length ? bulletList(lines) : para(w.none, MUTED)}`;
+
+const reportingHtml = (m: SummaryModel, w: Words): string => {
+	const en = m.locale === "en";
+	const at = (iso?: string) => (iso ? (en ? ` (${w.submittedAt} ${formatBeijingTime(iso)})` : `（${w.submittedAt}${formatBeijingTime(iso)}）`) : "");
+	const parts = [
+		para(w.reportingLine(m)),
+		unitLines(
+			w.missing(m.missingUnits.length),
+			m.missingUnits.map((u) => u.unitName),
+			w,
+			"#82071e",
+		),
+	];
+	if (m.lateUnits.length)
+		parts.push(
+			unitLines(
+				w.late(m.lateUnits.length),
+				m.lateUnits.map((u) => `${u.unitName}${at(u.submittedAt)}`),
+				w,
+				"#7d4e00",
+			),
+		);
+	if (m.returnedSubmissions.length)
+		parts.push(
+			unitLines(
+				w.returned(m.returnedSubmissions.length),
+				m.returnedSubmissions.map(
+					(r) =>
+						`${r.unitName}${r.reviewComment ? `${en ? "; " : "；"}${w.reviewComment}${en ? ": " : "："}${r.reviewComment}` : ""}${r.comment ? `${en ? "; " : "；"}${w.comment}${en ? ": " : "："}${r.comment}` : ""}`,
+				),
+				w,
+				"#7d4e00",
+			),
+		);
+	if (m.pendingApprovals.length)
+		parts.push(
+			unitLines(
+				w.pending(m.pendingApprovals.length),
+				m.pendingApprovals.map((p) => `${p.unitName}${at(p.submittedAt)}${p.comment ? `${en ? "; " : "；"}${w.comment}${en ? ": " : "："}${p.comment}` : ""}`),
+				w,
+				"#0a3069",
+			),
+		);
+	return section(w.reporting, parts.join(""));
+};
+
+const qualityHtml = (m: SummaryModel, w: Words): string => {
+	if (m.dataQualityFlags.length === 0) return section(w.quality(0), para(w.qualityNone, MUTED));
+	const sep = m.locale === "en" ? ": " : "：";
+	return section(
+		w.quality(m.dataQualityFlags.length),
+		bulletList(m.dataQualityFlags.map((f) => `【${w.qualityKind[f.kind]}】${f.unitName} · ${f.elementName}${sep}${f.detail}`)),
+		"#d4a72c",
+	);
+};
+
+const buttonHtml = (m: SummaryModel, w: Words): string =>
+	`<tr><td align="center" style="padding:24px 24px 8px 24px"><table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr><td align="center" bgcolor="#0b3d91" style="background-color:#0b3d91;border-radius:4px"><a href="${safeUrl(m.dashboardUrl)}" target="_blank" style="${FONT};display:inline-block;padding:12px 28px;font-size:15px;font-weight:bold;color:#ffffff;text-decoration:none;border-radius:4px">${esc(w.button)}</a></td></tr></table></td></tr>`;
+
+/** The email body: the 640px card, identical in the email and the archive page. */
+function renderBody(m: SummaryModel, imageSrc: (chart: ChartImage) => string | null, charts: ChartImage[], options: RenderOptions): string {
+	const w = words(m.locale);
+	const overviewChart = charts.find((c) => c.filename === "status-overview.png");
+	const trendCharts = charts.filter((c) => c !== overviewChart);
+	const img = (c: ChartImage | undefined): string => {
+		const src = c ? imageSrc(c) : null;
+		return c && src ? imageTag(c, src) : "";
+	};
+	const preheader = m.highlights[0] ?? w.brand;
+	const rows = [
+		`<tr><td bgcolor="#0b3d91" style="background-color:#0b3d91;padding:20px 24px"><div style="${FONT};font-size:12px;line-height:18px;color:#c8d8f0">${esc(w.brand)}</div><div style="${FONT};font-size:20px;line-height:28px;font-weight:bold;color:#ffffff;padding-top:4px">${esc(m.planName)}</div><div style="${FONT};font-size:14px;line-height:20px;color:#ffffff;padding-top:2px">${esc(`${m.scope.name} · ${formatMonthLabel(m.month, m.locale)}`)}</div></td></tr>`,
+		options.recipientName ? `<tr><td style="padding:16px 24px 0 24px">${para(w.greeting(options.recipientName))}</td></tr>` : "",
+		bindingAlertsHtml(m, w),
+		m.highlights.length ? section(w.highlights, bulletList(m.highlights)) : "",
+		overviewHtml(m, w, img(overviewChart)),
+		trendCharts.length ? section(w.trends, trendCharts.map((c) => img(c)).join("")) : "",
+		indicatorTable(m, w),
+		reportingHtml(m, w),
+		qualityHtml(m, w),
+		buttonHtml(m, w),
+		`<tr><td style="padding:8px 24px 20px 24px">${para(options.xlsx === false ? "" : w.attachmentNote, MUTED)}${para(w.footerScope(m), MUTED)}${para(w.footerAuto, MUTED)}</td></tr>`,
+	];
+	return `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f3f4f6">${esc(preheader)}</div><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f3f4f6" style="background-color:#f3f4f6"><tr><td align="center" style="padding:16px 8px"><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #d0d7de;border-radius:6px">${rows.join("")}</table></td></tr></table>`;
+}
+
+// ---------------------------------------------------------------------------
+// Plain text: the same content, for clients that show no HTML and for screen readers.
+
+export function renderText(m: SummaryModel, options: RenderOptions = {}): string {
+	const w = words(m.locale);
+	const L: string[] = [];
+	const heading = (t: string) => {
+		L.push("", t, "-".repeat(Math.min(40, [...t].length * 2)));
+	};
+	const status = (s: IndicatorStatus) => `[${STATUS_COLORS[s].symbol} ${pick(STATUS_LABELS[s], m.locale)}]`;
+	const nature = (n: Nature) => `[${pick(NATURE_LABELS[n], m.locale)}]`;
+	L.push(w.brand, m.planName, `${m.scope.name} · ${formatMonthLabel(m.month, m.locale)}`);
+	if (options.recipientName) L.push("", w.greeting(oneLine(options.recipientName)));
+
+	heading(w.bindingTitle(m.bindingAlerts.length));
+	if (m.bindingAlerts.length === 0) L.push(w.bindingNone);
+	for (const i of m.bindingAlerts) L.push(`* ${i.name} ${nature(i.nature)} ${status(i.status)}`, `  ${indicatorFactsText(i, w, m.locale)}`);
+
+	if (m.highlights.length) {
+		heading(w.highlights);
+		for (const h of m.highlights) L.push(`* ${h}`);
+	}
+
+	heading(w.overview);
+	const statuses: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "no-data"];
+	L.push(statuses.filter((s) => s !== "no-data" || m.counts[s] > 0).map((s) => `${pick(STATUS_LABELS[s], m.locale)} ${m.counts[s]}`).join(" ｜ "));
+
+	heading(w.allIndicators);
+	for (const i of m.indicators) L.push(`* ${i.name} ${nature(i.nature)} ${status(i.status)}`, `  ${indicatorFactsText(i, w, m.locale)}`);
+
+	heading(w.reporting);
+	L.push(w.reportingLine(m));
+	const en = m.locale === "en";
+	const colon = en ? ":" : "：";
+	const at = (iso?: string) => (iso ? (en ? ` (${w.submittedAt} ${formatBeijingTime(iso)})` : `（${w.submittedAt}${formatBeijingTime(iso)}）`) : "");
+	const note = (label: string, value?: string) => (value ? `${en ? "; " : "；"}${label}${colon}${oneLine(value)}` : "");
+	L.push("", `${w.missing(m.missingUnits.length)}${colon}`, ...(m.missingUnits.length ? m.missingUnits.map((u) => `* ${u.unitName}`) : [`  ${w.none}`]));
+	if (m.lateUnits.length) L.push("", `${w.late(m.lateUnits.length)}${colon}`, ...m.lateUnits.map((u) => `* ${u.unitName}${at(u.submittedAt)}`));
+	if (m.returnedSubmissions.length)
+		L.push(
+			"",
+			`${w.returned(m.returnedSubmissions.length)}${colon}`,
+			...m.returnedSubmissions.map((r) => `* ${r.unitName}${note(w.reviewComment, r.reviewComment)}${note(w.comment, r.comment)}`),
+		);
+	if (m.pendingApprovals.length)
+		L.push(
+			"",
+			`${w.pending(m.pendingApprovals.length)}${colon}`,
+			...m.pendingApprovals.map((p) => `* ${p.unitName}${at(p.submittedAt)}${note(w.comment, p.comment)}`),
+		);
+
+	heading(w.quality(m.dataQualityFlags.length));
+	if (m.dataQualityFlags.length === 0) L.push(w.qualityNone);
+	for (const f of m.dataQualityFlags) L.push(`* [${w.qualityKind[f.kind]}] ${f.unitName} · ${f.elementName}${m.locale === "en" ? ": " : "："}${f.detail}`);
+
+	L.push("", `${w.button}${m.locale === "en" ? ": " : "："}${m.dashboardUrl}`, "");
+	if (options.xlsx !== false) L.push(w.attachmentNote);
+	L.push(w.footerScope(m), w.footerAuto);
+	return `${L.join("\n")}\n`;
+}
+
+const indicatorFactsText = (i: SummaryIndicator, w: Words, locale: Locale): string => {
+	const parts = [`${w.colValue} ${withUom(i.value, i.decimals, i.uom, locale)}`, `${w.expectedNow} ${withUom(i.expected, i.decimals, i.uom, locale)}`, `${w.colTarget} ${i.target ?? "—"}`];
+	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
+	return parts.join(locale === "en" ? " · " : " ｜ ");
+};
+
+// ---------------------------------------------------------------------------
+
+const htmlLang = (locale: Locale): string => (locale === "en" ? "en" : "zh-CN");
+
+export function renderEmail(model: SummaryModel, charts: ChartImage[] = [], options: RenderOptions = {}): RenderedEmail {
+	const w = words(model.locale);
+	const subject = oneLine(w.subject(model));
+	const body = renderBody(model, (c) => `cid:${c.cid}`, charts, options);
+	const html = `<!DOCTYPE html><html lang="${htmlLang(model.locale)}" xmlns="http://www.w3.org/1999/xhtml"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(subject)}</title></head><body style="margin:0;padding:0;background-color:#f3f4f6">${body}</body></html>`;
+	const attachments: EmailAttachment[] = charts.map((c) => ({ filename: c.filename, content: c.content, contentType: c.contentType, cid: c.cid }));
+	if (options.xlsx !== false)
+		attachments.push({ filename: w.xlsxName(model), content: Buffer.from(buildSummaryXlsx(model)), contentType: XLSX_CONTENT_TYPE });
+	return { subject, html, text: renderText(model, options), attachments };
+}
+
+/** The archive page on the site: the same card as a standalone document; charts inline as data: URIs when given. */
+export function renderArchiveHtml(model: SummaryModel, charts: ChartImage[] = []): string {
+	const w = words(model.locale);
+	const title = oneLine(w.subject(model));
+	const body = renderBody(model, (c) => `data:image/png;base64,${c.content.toString("base64")}`, charts, { xlsx: false });
+	return `<!DOCTYPE html><html lang="${htmlLang(model.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${esc(title)}</title></head><body style="margin:0;padding:0;background-color:#f3f4f6">${body}</body></html>`;
+}
