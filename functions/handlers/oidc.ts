@@ -1,0 +1,62 @@
+// Lambda entry of the platform's own OIDC provider (`ANY /oidc/{proxy+}`), in the aws-cn stage and, through
+// the local gateway, in local mode. Configuration is read once at cold start; the provider (keys from
+// Secrets Manager or .local/, table, clients) is built on the first request and reused.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { createDocClient } from "../commons/clients/dynamo";
+import { config } from "../commons/config";
+import { createProvider, providerCallback, webClient } from "../auth/provider/config";
+import { dynamoAdapterFactory } from "../auth/provider/dynamo-adapter";
+import { loadSigningKeys } from "../auth/provider/keys";
+import { runNodeCallback } from "../auth/provider/lambda-adapter";
+import { UserStore } from "../auth/user-store";
+
+const env = (name: string): string => {
+	const v = process.env[name]?.trim();
+	if (!v) throw new Error(`Missing required environment variable ${name}`);
+	return v;
+};
+const list = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+const settings = {
+	issuer: env("OIDC_ISSUER").replace(/\/+$/, ""),
+	redirectUris: list(env("OIDC_CLIENT_REDIRECT_URIS")),
+	postLogoutRedirectUris: list(process.env.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS),
+	tableName: config.tableName,
+	dynamoEndpoint: config.dynamoEndpoint,
+	keysSecretArn: process.env.OIDC_KEYS_SECRET_ARN?.trim() || undefined,
+};
+
+type Callback = Parameters<typeof runNodeCallback>[0];
+let app: Promise<Callback> | undefined;
+
+const build = async (): Promise<Callback> => {
+	const db = createDocClient(settings.dynamoEndpoint ? { endpoint: settings.dynamoEndpoint } : {});
+	const signing = await loadSigningKeys(settings.keysSecretArn ? { secretArn: settings.keysSecretArn } : {});
+	const provider = createProvider({
+		issuer: settings.issuer,
+		clients: [
+			webClient({
+				redirectUris: settings.redirectUris,
+				...(settings.postLogoutRedirectUris.length ? { postLogoutRedirectUris: settings.postLogoutRedirectUris } : {}),
+			}),
+		],
+		jwks: { keys: signing.keys },
+		cookieKeys: signing.cookieKeys,
+		adapter: dynamoAdapterFactory(db, settings.tableName),
+		userStore: new UserStore(db, settings.tableName),
+	});
+	return providerCallback(provider);
+};
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+	app ??= build().catch((e: unknown) => {
+		app = undefined; // let the next invocation retry (e.g. Secrets Manager was briefly unreachable)
+		throw e;
+	});
+	try {
+		return await runNodeCallback(await app, event, { publicUrl: settings.issuer });
+	} catch (e) {
+		console.error(JSON.stringify({ level: "ERROR", message: "oidc handler failed", error: (e as Error).message }));
+		return { statusCode: 500, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: '{"error":"server_error"}' };
+	}
+};
