@@ -1,0 +1,130 @@
+// Summary recipients: who gets the monthly email, for which org scope, in which language.
+// RECIPIENTS / R#<id> (keys.recipient): one partition, read with Query; the list is small (tens of leaders).
+import { randomUUID } from "node:crypto";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { notFound } from "../commons/errors";
+import { keys } from "../commons/keys";
+
+/**
+ * The API payload for creating or replacing a recipient. isOrgId is passed in (the catalog's org units) so this module
+ * loads nothing: scopeOrgId must name an org unit the summary can be compiled for.
+ */
+export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean) =>
+	z
+		.object({
+			name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
+			email: z.string().trim().toLowerCase().pipe(z.email("Not a valid email address")),
+			scopeOrgId: z.string().trim().min(1, "Org scope is required").refine(isOrgId, "Unknown org unit"),
+			locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+			active: z.boolean().default(true),
+		})
+		.strict();
+
+export type RecipientInput = z.infer<ReturnType<typeof makeRecipientInputSchema>>;
+
+export interface Recipient extends RecipientInput {
+	id: string;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface RecipientStore {
+	list(): Promise<Recipient[]>;
+	/** Active recipients, for the scheduled job. */
+	listActive(): Promise<Recipient[]>;
+	get(id: string): Promise<Recipient | null>;
+	create(input: RecipientInput): Promise<Recipient>;
+	/** Replaces the recipient; not-found when it does not exist. */
+	update(id: string, input: RecipientInput): Promise<Recipient>;
+	/** not-found when it does not exist. */
+	remove(id: string): Promise<void>;
+}
+
+const FIELDS = ["id", "name", "email", "scopeOrgId", "locale", "active", "createdAt", "updatedAt"] as const;
+
+const toRecipient = (item: Record<string, unknown>): Recipient => {
+	const out: Record<string, unknown> = {};
+	for (const f of FIELDS) out[f] = item[f];
+	return out as unknown as Recipient;
+};
+
+export function createRecipientStore(options: {
+	client: DynamoDBDocumentClient;
+	tableName: string;
+	newId?: () => string;
+	now?: () => Date;
+}): RecipientStore {
+	const { client, tableName: TableName } = options;
+	const newId = options.newId ?? randomUUID;
+	const now = options.now ?? (() => new Date());
+
+	const list = async (): Promise<Recipient[]> => {
+		const out: Recipient[] = [];
+		let ExclusiveStartKey: Record<string, unknown> | undefined;
+		do {
+			const page = await client.send(
+				new QueryCommand({
+					TableName,
+					KeyConditionExpression: "pk = :pk",
+					ExpressionAttributeValues: { ":pk": keys.recipientsPk },
+					ExclusiveStartKey,
+				}),
+			);
+			for (const item of page.Items ?? []) out.push(toRecipient(item));
+			ExclusiveStartKey = page.LastEvaluatedKey;
+		} while (ExclusiveStartKey);
+		return out.sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+	};
+
+	const get = async (id: string): Promise<Recipient | null> => {
+		const out = await client.send(new GetCommand({ TableName, Key: keys.recipient(id), ConsistentRead: true }));
+		return out.Item ? toRecipient(out.Item) : null;
+	};
+
+	return {
+		list,
+		async listActive() {
+			return (await list()).filter((r) => r.active);
+		},
+		get,
+		async create(input) {
+			const at = now().toISOString();
+			const recipient: Recipient = { ...input, id: newId(), createdAt: at, updatedAt: at };
+			await client.send(
+				new PutCommand({
+					TableName,
+					Item: { ...keys.recipient(recipient.id), type: "RECIPIENT", ...recipient },
+					ConditionExpression: "attribute_not_exists(pk)",
+				}),
+			);
+			return recipient;
+		},
+		async update(id, input) {
+			const existing = await get(id);
+			if (!existing) throw notFound(`Recipient ${id} not found`);
+			const recipient: Recipient = { ...input, id, createdAt: existing.createdAt, updatedAt: now().toISOString() };
+			try {
+				await client.send(
+					new PutCommand({
+						TableName,
+						Item: { ...keys.recipient(id), type: "RECIPIENT", ...recipient },
+						ConditionExpression: "attribute_exists(pk)",
+					}),
+				);
+			} catch (err) {
+				if ((err as { name?: string })?.name === "ConditionalCheckFailedException") throw notFound(`Recipient ${id} not found`);
+				throw err;
+			}
+			return recipient;
+		},
+		async remove(id) {
+			try {
+				await client.send(new DeleteCommand({ TableName, Key: keys.recipient(id), ConditionExpression: "attribute_exists(pk)" }));
+			} catch (err) {
+				if ((err as { name?: string })?.name === "ConditionalCheckFailedException") throw notFound(`Recipient ${id} not found`);
+				throw err;
+			}
+		},
+	};
+}
