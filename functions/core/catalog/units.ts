@@ -65,8 +65,8 @@ const regiments: Array<{ n: number; area: AreaId; named: boolean }> = [
 ];
 
 const reportingUnits: OrgUnit[] = [
-	// Reports the division-level yearly survey figures; sits directly under the division.
-	unit("wjw", DIVISION_ID, "commission", "师市卫生健康委员会", "Division Health Commission", 1),
+	// Reports the division-level yearly survey figures; sits directly under the division, after the areas.
+	unit("wjw", DIVISION_ID, "commission", "师市卫生健康委员会", "Division Health Commission", 5),
 	unit("h-korla", "korla", "division-hospital", "师库尔勒医院", "Division Korla Hospital", 10),
 	unit("h-tmg", "korla", "division-hospital", "铁门关市人民医院", "Tiemenguan City People's Hospital", 11),
 	unit("cdc", "korla", "cdc", "师疾控中心", "Division CDC", 12),
