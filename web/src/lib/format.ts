@@ -1,0 +1,60 @@
+// Numbers, dates and periods for display. Calendar decisions are made in Asia/Shanghai time, as on the
+// server (functions/core/periods.ts), wherever the browser is.
+import { isMonth } from "$core/periods";
+import type { Locale } from "$core/types";
+
+const TZ = "Asia/Shanghai";
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export const formatNumber = (value: number | null | undefined, decimals: number, l: Locale): string => {
+	if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+	const key = `${l}|${decimals}`;
+	let f = numberFormats.get(key);
+	if (!f) {
+		f = new Intl.NumberFormat(l, { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+		numberFormats.set(key, f);
+	}
+	return f.format(value);
+};
+
+/** Raw figures (numerators, denominators) with up to 2 decimals. */
+export const formatCount = (value: number | null | undefined, l: Locale): string => {
+	if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+	return new Intl.NumberFormat(l, { maximumFractionDigits: 2 }).format(value);
+};
+
+export const formatPercent = (rate: number, l: Locale): string =>
+	new Intl.NumberFormat(l, { style: "percent", maximumFractionDigits: 1 }).format(rate);
+
+export const formatDateTime = (iso: string | null | undefined, l: Locale): string => {
+	if (!iso) return "—";
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return "—";
+	return new Intl.DateTimeFormat(l, { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+};
+
+export const formatDate = (iso: string | null | undefined, l: Locale): string => {
+	if (!iso) return "—";
+	const d = new Date(iso);
+	if (Number.isNaN(d.getTime())) return "—";
+	return new Intl.DateTimeFormat(l, { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+};
+
+/** 2025-03 → 2025年3月 / Mar 2025; 2025 → 2025年 / 2025. */
+export const periodLabel = (period: string, l: Locale): string => {
+	if (isMonth(period)) {
+		const y = Number(period.slice(0, 4));
+		const m = Number(period.slice(5, 7));
+		if (l === "en") return new Intl.DateTimeFormat("en", { month: "short", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 15));
+		return `${y}年${m}月`;
+	}
+	return l === "en" ? period : `${period}年`;
+};
+
+/** 2025-03 → 3月 / Mar, for narrow chart axes and matrix headers. */
+export const shortPeriodLabel = (period: string, l: Locale): string => {
+	if (!isMonth(period)) return periodLabel(period, l);
+	const m = Number(period.slice(5, 7));
+	if (l === "en") return new Intl.DateTimeFormat("en", { month: "short", timeZone: "UTC" }).format(Date.UTC(2000, m - 1, 15));
+	return `${m}月`;
+};

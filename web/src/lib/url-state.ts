@@ -1,0 +1,24 @@
+// Page filters live in the query string, so a view can be bookmarked, shared and returned to.
+import { goto } from "$app/navigation";
+import { page } from "$app/state";
+
+export const setParams = (updates: Record<string, string | null | undefined>): Promise<void> => {
+	const url = new URL(page.url);
+	for (const [k, v] of Object.entries(updates)) {
+		if (v === null || v === undefined || v === "") url.searchParams.delete(k);
+		else url.searchParams.set(k, v);
+	}
+	return goto(`${url.pathname}${url.search}`, { replaceState: true, keepFocus: true, noScroll: true });
+};
+
+/** Runs async tasks with at most `limit` in flight (sparklines: a handful of requests at a time). */
+export const pool = async <T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> => {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const item = items[next++] as T;
+			await task(item);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
