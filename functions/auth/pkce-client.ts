@@ -2,7 +2,6 @@
 // platform provider: discovery → /auth → login form POST → redirects → token exchange. Used by
 // `npm run token`, the integration tests and the benches, so they all sign in exactly like a browser.
 import { createHash, randomBytes } from "node:crypto";
-import { WEB_CLIENT_ID } from "./provider/config";
 
 export interface PkceLoginOptions {
 	/** Where the platform runs, e.g. `http://localhost:3000`. */
@@ -36,6 +35,8 @@ export class PkceLoginError extends Error {
 }
 
 export const DEFAULT_REDIRECT_PATH = "/auth/callback";
+/** The web app's client id (provider/config.ts WEB_CLIENT_ID); not imported, to keep oidc-provider out of CLIs. */
+export const DEFAULT_CLIENT_ID = "hpm-web";
 
 const b64url = (buf: Buffer): string => buf.toString("base64url");
 
@@ -69,7 +70,7 @@ const decodeEntities = (s: string): string =>
 export const fetchTokenViaPkce = async (opts: PkceLoginOptions): Promise<PkceTokens> => {
 	const baseUrl = opts.baseUrl.replace(/\/+$/, "");
 	const issuer = (opts.issuer ?? `${baseUrl}/oidc`).replace(/\/+$/, "");
-	const clientId = opts.clientId ?? WEB_CLIENT_ID;
+	const clientId = opts.clientId ?? DEFAULT_CLIENT_ID;
 	const redirectUri = opts.redirectUri ?? `${baseUrl}${DEFAULT_REDIRECT_PATH}`;
 	const jar = new CookieJar();
 
@@ -81,7 +82,8 @@ export const fetchTokenViaPkce = async (opts: PkceLoginOptions): Promise<PkceTok
 		try {
 			res = await fetch(url, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(15_000) });
 		} catch (e) {
-			throw new PkceLoginError(`Cannot reach the OIDC provider at ${new URL(url).origin} (${(e as Error).cause ?? (e as Error).message}); is the platform running (npm start)?`, "unreachable");
+			const cause = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+			throw new PkceLoginError(`Cannot reach the OIDC provider at ${new URL(url).origin} (${cause}); is the platform running (npm start)?`, "unreachable");
 		}
 		jar.store(res);
 		return res;

@@ -4,7 +4,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createDocClient } from "../commons/clients/dynamo";
 import { config } from "../commons/config";
-import { createProvider, providerCallback, webClient } from "../auth/provider/config";
+import { createProvider, providerCallback, WEB_CLIENT_ID, webClient } from "../auth/provider/config";
 import { dynamoAdapterFactory } from "../auth/provider/dynamo-adapter";
 import { loadSigningKeys } from "../auth/provider/keys";
 import { runNodeCallback } from "../auth/provider/lambda-adapter";
@@ -17,14 +17,18 @@ const env = (name: string): string => {
 };
 const list = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
+// OIDC_REDIRECT_URIS / OIDC_POST_LOGOUT_REDIRECT_URIS are the names infra/constructs/auth.ts sets; the
+// OIDC_CLIENT_* spellings are accepted too, so the local gateway may use either.
 const settings = {
 	issuer: env("OIDC_ISSUER").replace(/\/+$/, ""),
-	redirectUris: list(env("OIDC_CLIENT_REDIRECT_URIS")),
-	postLogoutRedirectUris: list(process.env.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS),
+	clientId: process.env.OIDC_CLIENT_ID?.trim() || WEB_CLIENT_ID,
+	redirectUris: list(process.env.OIDC_CLIENT_REDIRECT_URIS || process.env.OIDC_REDIRECT_URIS),
+	postLogoutRedirectUris: list(process.env.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS || process.env.OIDC_POST_LOGOUT_REDIRECT_URIS),
 	tableName: config.tableName,
 	dynamoEndpoint: config.dynamoEndpoint,
 	keysSecretArn: process.env.OIDC_KEYS_SECRET_ARN?.trim() || undefined,
 };
+if (settings.redirectUris.length === 0) throw new Error("Missing required environment variable OIDC_CLIENT_REDIRECT_URIS (or OIDC_REDIRECT_URIS)");
 
 type Callback = Parameters<typeof runNodeCallback>[0];
 let app: Promise<Callback> | undefined;
@@ -36,6 +40,7 @@ const build = async (): Promise<Callback> => {
 		issuer: settings.issuer,
 		clients: [
 			webClient({
+				clientId: settings.clientId,
 				redirectUris: settings.redirectUris,
 				...(settings.postLogoutRedirectUris.length ? { postLogoutRedirectUris: settings.postLogoutRedirectUris } : {}),
 			}),

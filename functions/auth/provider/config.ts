@@ -42,6 +42,8 @@ export const DEFAULT_TTL: ProviderTtl = {
 };
 
 export interface WebClientOptions {
+	/** Defaults to WEB_CLIENT_ID; it is also the audience the API's JWT authorizer accepts. */
+	clientId?: string;
 	redirectUris: string[];
 	postLogoutRedirectUris?: string[];
 	/** Allow the refresh_token grant (rotated on every use, as for every public client). */
@@ -52,7 +54,7 @@ export interface WebClientOptions {
 export const webClient = (opts: WebClientOptions): ClientMetadata => {
 	if (opts.redirectUris.length === 0) throw new Error("The web client needs at least one redirect URI");
 	return {
-		client_id: WEB_CLIENT_ID,
+		client_id: opts.clientId ?? WEB_CLIENT_ID,
 		client_name: "健康规划指标监测平台",
 		application_type: "web",
 		token_endpoint_auth_method: "none",
