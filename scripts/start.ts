@@ -101,10 +101,6 @@ const main = async () => {
 	say(`· catalog: ${cat.written} written, ${cat.kept} already there`);
 	const users = await seedLocalUsers(app);
 	say(`· users: ${JSON.stringify(users)}`);
-	if (!args.has("--no-demo")) {
-		const demo = await seedDemo(app, { onProgress: (d, t) => process.stdout.write(`\r· demo data: ${d}/${t} submissions…`) });
-		say(demo.skipped ? `· demo data: already loaded (to ${demo.until})` : `\r· demo data: ${demo.written} submissions through ${demo.until}`);
-	}
 
 	const mail = await startMailCatcher({ smtpPort: ports.smtp, webPort: ports.mailWeb });
 	stops.push(mail.stop);
@@ -119,6 +115,21 @@ const main = async () => {
 	stops.push(gw.close);
 	const scheduler = startScheduler({ log: say });
 	stops.push(async () => scheduler.stop());
+
+	if (!args.has("--no-demo")) {
+		// The API already answers while the demo history loads; the dashboards fill in when it is done.
+		let last = 0;
+		const demo = await seedDemo(app, {
+			onProgress: (d, t) => {
+				const pct = Math.floor((d / t) * 100);
+				if (pct >= last + 10 || d === t) {
+					last = pct;
+					say(`· demo data: ${pct}% (${d}/${t} items)`);
+				}
+			},
+		});
+		say(demo.skipped ? `· demo data: already loaded (through ${demo.until})` : `· demo data: ${demo.written} submissions through ${demo.until}`);
+	}
 
 	const users0 = seededUsers(orgUnits);
 	const reporters = users0.filter((u) => u.username.startsWith("reporter-")).map((u) => u.username);

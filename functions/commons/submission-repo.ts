@@ -7,6 +7,7 @@ import {
 	type Deltas,
 	emptyUnitStockYear,
 	mergeDeltas,
+	recomputeAggregates,
 	parseAggId,
 	type SubmissionState,
 	stockYearDeltas,
@@ -19,7 +20,7 @@ import type { Doc } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
 import { RetryableError } from "./retry";
-import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 
 export interface StoredSubmission extends Submission {
 	firstSubmittedAt?: string;
@@ -231,6 +232,48 @@ export class SubmissionRepo {
 		} catch (e) {
 			throw classifyTransactionError(e, { hasStock: Boolean(stock), idempotencyIndex: idempotency ? TransactItems.length - 1 : -1 });
 		}
+	}
+
+	/**
+	 * Loads history into an EMPTY table in bulk (the demo seed, first migration): submissions, their first
+	 * version, each unit's stock-year records and the aggregates, computed by the same pure functions the
+	 * transactional write path uses. Not for live data: it does not read or guard existing state.
+	 */
+	async bulkLoad(subs: readonly StoredSubmission[], versions: readonly VersionRecord[], now: string, onProgress?: (done: number, total: number) => void): Promise<void> {
+		const items: Record<string, unknown>[] = [];
+		for (const s of subs) items.push({ ...keys.submission(s.unitId, s.period), ...keys.submissionByPeriod(s.period, s.unitId), ...s });
+		for (const v of versions) items.push({ ...keys.version(v.unitId, v.period, v.version), ...v });
+		const stockYears = new Map<string, UnitStockYear>();
+		for (const s of subs) {
+			if (s.period.length !== 7) continue;
+			const k = `${s.unitId}|${s.period.slice(0, 4)}`;
+			stockYears.set(k, withMonth(stockYears.get(k) ?? emptyUnitStockYear(), s.period, state(s), this.ctx));
+		}
+		for (const [k, sy] of stockYears) {
+			const [unitId = "", year = ""] = k.split("|");
+			items.push({ ...keys.unitStockYear(unitId, year), sy, ver: 1, updatedAt: now });
+		}
+		for (const [id, attrs] of recomputeAggregates(subs.map(state) as SubmissionState[], this.ctx)) {
+			const { orgId, kind, period } = parseAggId(id);
+			items.push({ ...this.aggKey(orgId, kind, period, ""), ...attrs, asOf: now });
+		}
+		let done = 0;
+		const batches: Record<string, unknown>[][] = [];
+		for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+		const worker = async () => {
+			for (let b = batches.shift(); b; b = batches.shift()) {
+				let pending = b.map((Item) => ({ PutRequest: { Item } }));
+				for (let attempt = 0; pending.length > 0; attempt++) {
+					if (attempt > 8) throw new Error("bulkLoad: DynamoDB kept items unprocessed");
+					if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+					const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+					pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+				}
+				done += b.length;
+				onProgress?.(done, items.length);
+			}
+		};
+		await Promise.all(Array.from({ length: 8 }, worker));
 	}
 
 	/** Aggregate items of an org for sort keys in [fromSk, toSk], shards merged. */

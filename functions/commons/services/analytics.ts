@@ -4,7 +4,7 @@ import { type AggKind, aggId, type Mode, parseAggId, readAgg, recomputeAggregate
 import type { BreakdownReport, CompletenessReport, Coverage, ProgressReport, ProgressRow, SeriesReport } from "../../core/api-types";
 import { type CatalogIndex, childrenOf, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { formulaCodes } from "../../core/formula";
-import { evaluateIndicator } from "../../core/indicator-eval";
+import { evaluateIndicator, roundTo } from "../../core/indicator-eval";
 import { deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
 import { evaluateStatus, finalTarget, type TargetContext } from "../../core/targets";
 import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from "../../core/types";
@@ -47,7 +47,14 @@ const valueAt = (idx: CatalogIndex, data: OrgData, period: string, mode: Mode, c
 		}
 		return null;
 	}
-	if (isYear(period)) return readAgg(data.years.get(year), code, mode);
+	if (isYear(period)) {
+		const v = readAgg(data.years.get(year), code, mode);
+		if (!v || el.overTime === "stock") return v;
+		// A flow's yearly count is unit-months; coverage is the most units that reported in any month.
+		let units = 0;
+		for (const m of monthsOfYear(Number(year))) units = Math.max(units, readAgg(data.months.get(m), code, mode)?.count ?? 0);
+		return { sum: v.sum, count: units };
+	}
 	if (el.overTime === "stock") return readAgg(data.months.get(period), code, mode);
 	// Flows: year to date, so rates compare with annual plan targets. Coverage is the period's month.
 	let sum = 0;
@@ -162,7 +169,8 @@ export const createAnalyticsService = (app: App) => {
 			const indicator = idx.indicatorByCode.get(pi.indicatorCode);
 			if (!indicator) continue;
 			const v = evaluate(idx, data, q.period, m, indicator);
-			const st = evaluateStatus(pi, v.value, at, targetContext(idx, plan, pi, data, q.period, m));
+			// Judged at the precision the plan prints (7.50, 0.16), so a value that rounds to the baseline is on it.
+			const st = evaluateStatus(pi, roundTo(v.value, indicator.decimals), at, targetContext(idx, plan, pi, data, q.period, m));
 			counts[st.status]++;
 			rows.push({
 				planId: plan.id,
@@ -203,7 +211,7 @@ export const createAnalyticsService = (app: App) => {
 		const pi = plan?.indicators.find((x) => x.indicatorCode === q.code);
 		const points = periods.map((p) => {
 			const v = evaluate(idx, data, p, m, indicator);
-			const expected = pi && plan ? evaluateStatus(pi, v.value, fractionalYear(p), targetContext(idx, plan, pi, data, p, m)).expected : null;
+			const expected = pi && plan ? evaluateStatus(pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, plan, pi, data, p, m)).expected : null;
 			const coverage: Coverage = { reported: v.reported, expected: expectedUnits(idx, org, indicator) };
 			return { period: p, value: v.value, numerator: v.numerator, denominator: v.denominator, expected, coverage };
 		});

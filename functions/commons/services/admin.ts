@@ -1,0 +1,156 @@
+// Admin payloads (validated at the edge) and the actions behind them: units, plans and targets, users.
+import { z } from "zod";
+import { UserStore } from "../../auth/user-store";
+import { userDirectoryFromConfig } from "../../auth/user-directory";
+import { parseFormula } from "../../core/formula";
+import type { OrgUnit, Plan } from "../../core/types";
+import type { App } from "../app";
+import { AuditRepo } from "../audit-repo";
+import { AppError, notFound } from "../errors";
+
+const i18n = z.object({ zh: z.string().trim().min(1, { error: "中文名称必填 (Chinese name required)" }).max(200), en: z.string().trim().max(200) });
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" });
+const role = z.enum(["reporter", "approver", "leader", "admin"], { error: "角色应为 reporter/approver/leader/admin" });
+
+export const unitBodySchema = z
+	.object({
+		name: i18n,
+		parentId: id,
+		type: z.enum(["commission", "division-hospital", "regiment-hospital", "cdc", "blood-station", "community-health-centre"]).optional(),
+		order: z.number().int().min(0).max(10_000).optional(),
+		active: z.boolean().optional(),
+	})
+	.strict();
+
+const target = z.discriminatedUnion("kind", [
+	z.object({ kind: z.literal("threshold"), op: z.enum(["<=", ">=", "<", ">"]), value: z.number().finite() }),
+	z.object({ kind: z.literal("reach"), value: z.number().finite() }),
+	z.object({ kind: z.literal("maintain") }),
+	z.object({ kind: z.literal("annual-change"), perYear: z.number().finite() }),
+	z.object({ kind: z.literal("relative-change"), change: z.number().finite().min(-1).max(10), baseYear: z.number().int().min(1990).max(2100) }),
+	z.object({ kind: z.literal("approximately"), value: z.number().finite(), tolerance: z.number().finite().min(0) }),
+	z.object({ kind: z.literal("continuous-improvement") }),
+	z.object({ kind: z.literal("proportional"), followsIndicator: z.string().min(1).max(64) }),
+]);
+const year = z.number().int().min(1990).max(2100);
+
+export const planBodySchema = z
+	.object({
+		name: i18n,
+		shortName: i18n,
+		startYear: year,
+		endYear: year,
+		baseYear: year,
+		targetYear: year,
+		source: z.string().max(500).optional(),
+		indicators: z
+			.array(
+				z
+					.object({
+						indicatorCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+						order: z.number().int().min(0).max(1000),
+						group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
+						baseline: z.object({ year, value: z.number().finite(), printed: z.string().max(100) }).nullable(),
+						targets: z.array(z.object({ year, target, printed: z.string().max(100) })).min(1, { error: "至少一个目标 (at least one target)" }),
+						direction: z.enum(["increase", "decrease"]),
+						nature: z.enum(["binding", "expected"]),
+						note: i18n.optional(),
+					})
+					.strict(),
+			)
+			.min(1, { error: "规划至少包含一个指标 (a plan needs at least one indicator)" })
+			.max(200),
+	})
+	.strict()
+	.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] });
+
+export const userCreateSchema = z
+	.object({
+		username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, { error: "用户名3-64位小写字母数字 (3-64 lower-case characters)" }),
+		name: z.string().trim().min(1).max(100),
+		email: z.email({ error: "邮箱格式错误 (bad email)" }).optional(),
+		roles: z.array(role).min(1, { error: "至少一个角色 (at least one role)" }),
+		orgScope: id,
+		temporaryPassword: z.string().min(10).max(200).optional(),
+	})
+	.strict();
+
+export const userPatchSchema = z
+	.object({
+		name: z.string().trim().min(1).max(100).optional(),
+		email: z.email({ error: "邮箱格式错误 (bad email)" }).nullable().optional(),
+		roles: z.array(role).min(1).optional(),
+		orgScope: id.optional(),
+		disabled: z.boolean().optional(),
+	})
+	.strict();
+
+export const reopenBodySchema = z.object({ reason: z.string().trim().min(2, { error: "请说明重新开放的原因 (give a reason)" }).max(1000) }).strict();
+
+export const createAdminService = (app: App) => {
+	const audit = new AuditRepo(app.doc, app.table);
+	const directory = () => userDirectoryFromConfig(new UserStore(app.doc, app.table));
+
+	const requireOrg = async (orgId: string, field: string) => {
+		const idx = await app.catalog();
+		if (!idx.unitById.has(orgId)) throw new AppError("bad-request", `未知机构 ${orgId} (unknown org unit)`, { [field]: "未知机构 (unknown org unit)" });
+		return idx;
+	};
+
+	return {
+		audit,
+		putUnit: async (by: string, unitId: string, body: z.infer<typeof unitBodySchema>): Promise<OrgUnit> => {
+			const idx = await requireOrg(body.parentId, "parentId");
+			const existing = idx.unitById.get(unitId);
+			const parent = idx.unitById.get(body.parentId) as OrgUnit;
+			if (parent.level === "unit") throw new AppError("bad-request", "上级必须是师或垦区 (parent must be the division or an area)", { parentId: "上级不能是填报单位 (parent cannot be a unit)" });
+			const level = existing?.level ?? "unit";
+			if (level === "unit" && !(body.type ?? existing?.type)) throw new AppError("bad-request", "填报单位须有类型 (a unit needs a type)", { type: "必填 (required)" });
+			const unit: OrgUnit = { ...(existing ?? { id: unitId, level, order: 999 }), ...body, id: unitId, level } as OrgUnit;
+			await app.catalogRepo.putUnit(unit);
+			await audit.record({ at: app.now().toISOString(), by, action: existing ? "unit.update" : "unit.create", target: unitId, detail: { before: existing ?? null, after: unit } });
+			return unit;
+		},
+		putPlan: async (by: string, planId: string, body: z.infer<typeof planBodySchema>): Promise<Plan> => {
+			const idx = await app.catalog();
+			const fields: Record<string, string> = {};
+			body.indicators.forEach((pi, i) => {
+				if (!idx.indicatorByCode.has(pi.indicatorCode)) fields[`indicators.${i}.indicatorCode`] = `未知指标 ${pi.indicatorCode} (unknown indicator)`;
+				for (const [j, t] of pi.targets.entries()) {
+					if (t.target.kind === "proportional" && !body.indicators.some((x) => x.indicatorCode === (t.target as { followsIndicator: string }).followsIndicator)) {
+						fields[`indicators.${i}.targets.${j}.target.followsIndicator`] = "跟随的指标不在本规划中 (followed indicator not in this plan)";
+					}
+				}
+			});
+			if (Object.keys(fields).length) throw new AppError("bad-request", "规划内容有误 (invalid plan)", fields);
+			for (const ind of idx.catalog.indicators) parseFormula(ind.numerator);
+			const plan: Plan = { id: planId, ...body } as Plan;
+			const existed = idx.planById.has(planId);
+			await app.catalogRepo.putPlan(plan);
+			await audit.record({ at: app.now().toISOString(), by, action: existed ? "plan.update" : "plan.create", target: planId, detail: { indicators: plan.indicators.length } });
+			return plan;
+		},
+		listUsers: () => directory().list(),
+		createUser: async (by: string, body: z.infer<typeof userCreateSchema>) => {
+			await requireOrg(body.orgScope, "orgScope");
+			const created = await directory().create(body);
+			await audit.record({ at: app.now().toISOString(), by, action: "user.create", target: body.username, detail: { roles: body.roles, orgScope: body.orgScope } });
+			return created;
+		},
+		patchUser: async (by: string, username: string, body: z.infer<typeof userPatchSchema>) => {
+			if (body.orgScope) await requireOrg(body.orgScope, "orgScope");
+			const dir = directory();
+			const { disabled, ...patch } = body;
+			let user = Object.keys(patch).length ? await dir.update(username, patch) : undefined;
+			if (disabled === true) user = await dir.disable(username);
+			if (disabled === false) user = await dir.enable(username);
+			if (!user) {
+				const found = (await dir.list()).find((u) => u.username === username);
+				if (!found) throw notFound(`未知用户 ${username} (unknown user)`);
+				user = found;
+			}
+			await audit.record({ at: app.now().toISOString(), by, action: "user.update", target: username, detail: body });
+			return user;
+		},
+	};
+};

@@ -1,0 +1,41 @@
+// Lambda: admin actions — verify aggregates, reopen a period, units, plans, users, audit, imports, exports.
+import { z } from "zod";
+import { getApp } from "../commons/app";
+import { createHandler, parseWith, type RouteRequest } from "../commons/http";
+import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
+import { createAnalyticsService } from "../commons/services/analytics";
+import { createSubmissionService, periodParamSchema } from "../commons/services/submissions";
+import { isMonth, isPeriod } from "../core/periods";
+
+const app = getApp();
+const admin = createAdminService(app);
+const analytics = createAnalyticsService(app);
+const submissions = createSubmissionService(app);
+
+const verifyQuery = z.object({ period: z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" }).optional() }).passthrough();
+const auditQuery = z.object({ month: z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" }).optional() }).passthrough();
+const by = (req: RouteRequest) => req.principal!.sub;
+
+export const handler = createHandler(
+	"admin",
+	{
+		"POST /api/admin/verify-aggregates": async (req) => ({ body: await analytics.verifyAggregates(parseWith(verifyQuery, req.query)) }),
+		"POST /api/admin/periods/{unitId}/{period}/reopen": async (req) => {
+			const period = parseWith(periodParamSchema, req.params.period);
+			const { reason } = parseWith(reopenBodySchema, req.json());
+			const view = await submissions.reopen(req.principal!, req.params.unitId as string, period, reason);
+			await admin.audit.record({ at: view.submission.updatedAt, by: by(req), action: "period.reopen", target: `${req.params.unitId}/${period}`, detail: { reason } });
+			return { body: view };
+		},
+		"PUT /api/admin/units/{unitId}": async (req) => ({ body: await admin.putUnit(by(req), parseWith(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), req.params.unitId), parseWith(unitBodySchema, req.json())) }),
+		"PUT /api/admin/plans/{planId}": async (req) => ({ body: await admin.putPlan(by(req), parseWith(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), req.params.planId), parseWith(planBodySchema, req.json())) }),
+		"GET /api/admin/users": async () => ({ body: { users: await admin.listUsers() } }),
+		"POST /api/admin/users": async (req) => ({ status: 201, body: await admin.createUser(by(req), parseWith(userCreateSchema, req.json())) }),
+		"PATCH /api/admin/users/{username}": async (req) => ({ body: await admin.patchUser(by(req), req.params.username as string, parseWith(userPatchSchema, req.json())) }),
+		"GET /api/admin/audit": async (req) => {
+			const q = parseWith(auditQuery, req.query);
+			return { body: { events: await admin.audit.list(q.month ?? app.now().toISOString().slice(0, 7)) } };
+		},
+	},
+	{ catalog: app.catalog },
+);
