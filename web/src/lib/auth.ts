@@ -70,8 +70,8 @@ export async function currentIdToken(): Promise<string | null> {
 /** Redirects to the provider's login page; returns the user here afterwards. */
 export async function signIn(returnTo: string = location.pathname + location.search + location.hash): Promise<void> {
 	const um = await userManager();
-	const lang = document.documentElement.lang === "en" ? "en" : "zh-CN";
-	await um.signinRedirect({ state: { returnTo }, extraQueryParams: { lang: lang === "en" ? "en" : "zh" }, ui_locales: lang });
+	// ui_locales asks the provider for the UI language (the platform's login page has its own toggle too).
+	await um.signinRedirect({ state: { returnTo }, ui_locales: document.documentElement.lang === "en" ? "en" : "zh-CN" });
 }
 
 /** Completes the code flow on /auth/callback; returns where to go next (a same-origin path). */

@@ -109,3 +109,7 @@ export const readableOrgs = (units: OrgUnit[], m: Me | null): OrgOption[] => {
 		return false;
 	});
 };
+
+/** The plan a dashboard opens with: the most recent one that has started (the 15th plan once added). */
+export const defaultPlan = (plans: PlanSummary[], year: number): PlanSummary | undefined =>
+	[...plans].filter((p) => p.startYear <= year).sort((a, b) => b.startYear - a.startYear || b.endYear - a.endYear)[0] ?? plans[0];
