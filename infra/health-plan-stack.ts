@@ -15,6 +15,15 @@ import { SummarySchedule } from "./constructs/schedule";
 import { Site } from "./constructs/site";
 import { acknowledgeNagFindings } from "./nag";
 
+/**
+ * The chart renderer's data files, which functions/summary/charts.ts reads from ./assets beside the bundle
+ * (CHART_FONT_FILE and RESVG_WASM_FILE there).
+ */
+export const SUMMARY_CHART_ASSETS = [
+	{ from: "functions/summary/assets/cjk-subset.otf", to: "assets/cjk-subset.otf" },
+	{ from: "node_modules/@resvg/resvg-wasm/index_bg.wasm", to: "assets/resvg.wasm" },
+];
+
 export interface HealthPlanStackProps extends StackProps {
 	cfg: StageConfig;
 	/** Directory of the built web app (web/build by default). */
@@ -73,7 +82,11 @@ export class HealthPlanStack extends Stack {
 			LOCK_DAY: String(cfg.lockDay),
 			AGGREGATE_SHARDS: String(cfg.aggregateShards),
 		};
-		const make = (handler: HandlerName, description: string, extra: { memorySize?: number; timeout?: Duration } = {}) => {
+		const make = (
+			handler: HandlerName,
+			description: string,
+			extra: { memorySize?: number; timeout?: Duration; bundleFiles?: { from: string; to: string }[] } = {},
+		) => {
 			const fn = new ProjectFunction(this, `${pascal(handler)}Function`, {
 				handler,
 				description,
@@ -97,13 +110,17 @@ export class HealthPlanStack extends Stack {
 		}).bindTable(this.data.table, "readWrite");
 		this.auth.bindUserAdmin(admin);
 		this.mail.bind(admin);
-		const summaries = make("summaries", "Monthly summaries: archive, recipients, manual run, deliveries", { memorySize: 2048 })
+		const summaries = make("summaries", "Monthly summaries: archive, recipients, manual run, deliveries", {
+			memorySize: 2048,
+			bundleFiles: SUMMARY_CHART_ASSETS,
+		})
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");
 		this.mail.bind(summaries);
 		const job = make("summary-job", "Scheduled monthly summary: compile, render, deliver exactly once", {
 			memorySize: 2048,
 			timeout: Duration.minutes(10),
+			bundleFiles: SUMMARY_CHART_ASSETS,
 		})
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");

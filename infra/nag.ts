@@ -3,7 +3,7 @@
 // the ones on constructs that CDK creates for us (the BucketDeployment provider, the Scheduler's role) and
 // on grants that span two constructs. An acknowledgement sits on the narrowest construct that carries the
 // finding, never on the stack or the app.
-import { Stack, Validations } from "aws-cdk-lib";
+import { Stack, Token, Validations } from "aws-cdk-lib";
 import type { CfnResource } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 
@@ -17,6 +17,9 @@ export const arnRef = (construct: IConstruct): string => {
 	const cfn = (construct.node.defaultChild ?? construct) as CfnResource;
 	return `<${Stack.of(construct).getLogicalId(cfn)}.Arn>`;
 };
+
+/** How cdk-nag spells a pseudo parameter in a finding ID: the literal when known, `<AWS::X>` otherwise. */
+const nagValue = (value: string, pseudo: string): string => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
 
 export interface StackFindings {
 	stack: Stack;
@@ -51,7 +54,7 @@ export function acknowledgeNagFindings({ stack, archiveWriters, archiveBucket, s
 				"AwsSolutions-IAM5[Action::s3:DeleteObject*]",
 				"AwsSolutions-IAM5[Action::s3:Abort*]",
 				"AwsSolutions-IAM5[Resource::*]",
-				"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]",
+				`AwsSolutions-IAM5[Resource::arn:${nagValue(stack.partition, "AWS::Partition")}:s3:::cdk-hnb659fds-assets-${nagValue(stack.account, "AWS::AccountId")}-${nagValue(stack.region, "AWS::Region")}/*]`,
 				`AwsSolutions-IAM5[Resource::${arnRef(siteBucket)}/*]`,
 				"AwsSolutions-L1",
 			]) {

@@ -2,12 +2,13 @@
 // minified ESM with source maps, its own log group with retention, its own role with no managed policy,
 // and bind… helpers that grant exactly what a function needs *and* set the env var that names the
 // resource, so a grant and its configuration can never drift apart.
+import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, type RemovalPolicy, Stack } from "aws-cdk-lib";
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
+import { type ICommandHooks, NodejsFunction, OutputFormat, SourceMapMode } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
@@ -48,7 +49,20 @@ export interface ProjectFunctionProps {
 	tracing: boolean;
 	removalPolicy: RemovalPolicy;
 	logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+	/** Files (relative to the repo root) copied into the bundle, e.g. `assets/x.otf` beside index.mjs. */
+	bundleFiles?: { from: string; to: string }[];
 }
+
+/** Copy data files the code reads at run time (fonts, wasm) into the bundle after esbuild has run. */
+const copyFilesHook = (files: { from: string; to: string }[]): ICommandHooks => ({
+	beforeBundling: () => [],
+	beforeInstall: () => [],
+	afterBundling: (inputDir: string, outputDir: string) =>
+		files.flatMap(({ from, to }) => {
+			const target = `${outputDir}/${to}`;
+			return [`mkdir -p "${posix.dirname(target)}"`, `cp "${inputDir}/${from}" "${target}"`];
+		}),
+});
 
 export class ProjectFunction extends NodejsFunction {
 	readonly handlerName: HandlerName;
@@ -102,8 +116,7 @@ export class ProjectFunction extends NodejsFunction {
 				// whatever SDK the Node 24 runtime happens to ship.
 				bundleAwsSDK: true,
 				externalModules: [],
-				// Fonts (the CJK subset for summary charts) and wasm are loaded as binary data.
-				loader: { ".otf": "binary", ".ttf": "binary", ".wasm": "binary" },
+				commandHooks: props.bundleFiles?.length ? copyFilesHook(props.bundleFiles) : undefined,
 			},
 		});
 		this.handlerName = props.handler;

@@ -1,0 +1,175 @@
+// The aws-cn stages (Ningxia / Beijing): no Cognito user pool and no SES there, the platform's own OIDC
+// provider (or an external issuer), SMTP mail, an EventBridge rule in UTC instead of Scheduler, CloudFront
+// with an IAM server certificate, and nothing that names the global partition.
+import { Match } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { routeKey, routes } from "../../functions/routes";
+import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
+
+const CHINA_PROD = {
+	stage: "prod",
+	region: "cn-northwest-1",
+	siteDomain: "jkgh.example.gov.cn",
+	iamCertificateId: "ASCAEXAMPLEIAMCERTID1",
+	adminEmail: "ops@example.gov.cn",
+	mailFrom: "健康规划 <summary@example.gov.cn>",
+};
+
+const noGlobalPartition = (s: Synthesized) => {
+	expect(s.text.includes("arn:aws:"), "a literal arn:aws: in the template").toBe(false);
+	const endpoints = allStrings(JSON.parse(s.text)).filter(
+		(v) => v.includes("amazonaws.com") && !/^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/.test(v),
+	);
+	expect(endpoints).toEqual([]);
+};
+
+describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
+	let s: Synthesized;
+	beforeAll(() => {
+		s = synth(CHINA_PROD);
+	}, 120_000);
+
+	it("has no Cognito user pool and no SES resources", () => {
+		expect(ofType(s, "AWS::Cognito::UserPool")).toHaveLength(0);
+		expect(Object.values(s.resources).filter((r) => r.Type.startsWith("AWS::SES::"))).toHaveLength(0);
+		expect(statements(s).filter((st) => st.actions.some((a) => a.startsWith("ses:") || a.startsWith("cognito-idp:")))).toHaveLength(0);
+	});
+
+	it("deploys the table and the oidc provider function behind a public ANY /oidc/{proxy+}", () => {
+		s.template.resourceCountIs("AWS::DynamoDB::Table", 1);
+		const oidc = s.stack.functions.oidc;
+		expect(oidc).toBeDefined();
+		const oidcId = logicalId(s, oidc as never);
+		const secretId = logicalId(s, s.stack.auth.oidcKeys as never);
+		s.template.hasResourceProperties("AWS::Lambda::Function", {
+			Environment: {
+				Variables: Match.objectLike({
+					OIDC_KEYS_SECRET_ARN: { Ref: secretId },
+					OIDC_ISSUER: Match.anyValue(),
+					OIDC_REDIRECT_URIS: "https://jkgh.example.gov.cn/auth/callback",
+					USER_DIRECTORY: "platform",
+					TABLE_NAME: Match.anyValue(),
+				}),
+			},
+		});
+		expect(s.resources[oidcId]?.Type).toBe("AWS::Lambda::Function");
+		const route = ofType(s, "AWS::ApiGatewayV2::Route").find((r) => r.props.RouteKey === "ANY /oidc/{proxy+}");
+		expect(route?.props.AuthorizationType).toBe("NONE");
+	});
+
+	it("authorizes every non-public route with the platform's own issuer: the API's URL + /oidc", () => {
+		const apiId = logicalId(s, s.stack.api.httpApi);
+		const issuer = { "Fn::Join": ["", [{ "Fn::GetAtt": [apiId, "ApiEndpoint"] }, "/oidc"]] };
+		s.template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+			AuthorizerType: "JWT",
+			JwtConfiguration: { Issuer: issuer, Audience: ["health-plan-web"] },
+		});
+		const byKey = new Map(ofType(s, "AWS::ApiGatewayV2::Route").map((r) => [r.props.RouteKey as string, r.props]));
+		expect(byKey.size).toBe(routes.length);
+		for (const route of routes) {
+			expect(byKey.get(routeKey(route))?.AuthorizationType, routeKey(route)).toBe(route.roles === "public" ? "NONE" : "JWT");
+		}
+		// Every function verifies the same issuer.
+		for (const f of ofType(s, "AWS::Lambda::Function").filter((x) => x.props.Runtime === "nodejs24.x")) {
+			expect((f.props.Environment as { Variables: Record<string, unknown> }).Variables.AUTH_ISSUER).toEqual(issuer);
+		}
+	});
+
+	it("triggers the summary with an EventBridge rule at cron(0 0 5 * ? *) UTC (= 08:00 Asia/Shanghai), DLQ and retries", () => {
+		expect(ofType(s, "AWS::Scheduler::Schedule")).toHaveLength(0);
+		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
+		const jobId = logicalId(s, s.stack.functions["summary-job"] as never);
+		s.template.hasResourceProperties("AWS::Events::Rule", {
+			ScheduleExpression: "cron(0 0 5 * ? *)",
+			State: "ENABLED",
+			Targets: [
+				Match.objectLike({
+					Arn: { "Fn::GetAtt": [jobId, "Arn"] },
+					DeadLetterConfig: { Arn: { "Fn::GetAtt": [dlqId, "Arn"] } },
+					RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 21_600 },
+				}),
+			],
+		});
+	});
+
+	it("sends mail over SMTP with the settings in a secret, and turns X-Ray off (not offered for Lambda in China)", () => {
+		const secrets = ofType(s, "AWS::SecretsManager::Secret");
+		expect(secrets).toHaveLength(2); // OIDC keys + SMTP settings
+		const mailers = ofType(s, "AWS::Lambda::Function").filter(
+			(f) => (f.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.MAIL_TRANSPORT === "smtp",
+		);
+		expect(mailers).toHaveLength(3);
+		for (const m of mailers) {
+			const env = (m.props.Environment as { Variables: Record<string, unknown> }).Variables;
+			expect(env.SMTP_SECRET_ARN).toEqual({ Ref: logicalId(s, s.stack.mail.smtpSecret as never) });
+			expect(env.MAIL_FROM).toBe(CHINA_PROD.mailFrom);
+		}
+		for (const f of ofType(s, "AWS::Lambda::Function").filter((x) => x.props.Runtime === "nodejs24.x")) {
+			expect(f.props.TracingConfig, f.id).toBeUndefined();
+		}
+		for (const st of statements(s)) expect(st.actions.some((a) => a.startsWith("xray:"))).toBe(false);
+	});
+
+	it("serves the site on the ICP-filed domain with the IAM server certificate, through an origin access identity", () => {
+		s.template.hasResourceProperties("AWS::CloudFront::Distribution", {
+			DistributionConfig: Match.objectLike({
+				Aliases: ["jkgh.example.gov.cn"],
+				ViewerCertificate: { IamCertificateId: "ASCAEXAMPLEIAMCERTID1", SslSupportMethod: "sni-only", MinimumProtocolVersion: "TLSv1.2_2021" },
+			}),
+		});
+		s.template.resourceCountIs("AWS::CloudFront::OriginAccessControl", 0);
+		s.template.resourceCountIs("AWS::CloudFront::CloudFrontOriginAccessIdentity", 1);
+		s.template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+			CorsConfiguration: Match.objectLike({ AllowOrigins: ["https://jkgh.example.gov.cn"] }),
+		});
+	});
+
+	it("names no global-partition ARN or endpoint", () => {
+		noGlobalPartition(s);
+	});
+});
+
+describe("aws-cn stage with an external identity provider", { timeout: 120_000 }, () => {
+	let s: Synthesized;
+	beforeAll(() => {
+		s = synth({
+			partition: "aws-cn",
+			identity: "external",
+			externalIssuer: "https://idp.example.gov.cn/realms/health",
+			externalAudience: "health-plan",
+			roleClaim: "groups",
+			scopeClaim: "org",
+		});
+	}, 120_000);
+
+	it("trusts the external issuer, deploys no provider function, and tells the functions the claim names", () => {
+		s.template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+			JwtConfiguration: { Issuer: "https://idp.example.gov.cn/realms/health", Audience: ["health-plan"] },
+		});
+		expect(s.stack.functions.oidc).toBeUndefined();
+		expect(ofType(s, "AWS::ApiGatewayV2::Route").some((r) => String(r.props.RouteKey).includes("/oidc"))).toBe(false);
+		for (const f of ofType(s, "AWS::Lambda::Function").filter((x) => x.props.Runtime === "nodejs24.x")) {
+			expect((f.props.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+				USER_DIRECTORY: "external",
+				AUTH_ISSUER: "https://idp.example.gov.cn/realms/health",
+				AUTH_AUDIENCE: "health-plan",
+				ROLE_CLAIM: "groups",
+				SCOPE_CLAIM: "org",
+			});
+		}
+		expect(ofType(s, "AWS::Cognito::UserPool")).toHaveLength(0);
+		noGlobalPartition(s);
+	});
+});
+
+describe("aws-cn stage with EventBridge Scheduler switched on", { timeout: 120_000 }, () => {
+	it("uses Scheduler with the Asia/Shanghai time zone instead of the rule", () => {
+		const s = synth({ partition: "aws-cn", useScheduler: "true" });
+		s.template.hasResourceProperties("AWS::Scheduler::Schedule", {
+			ScheduleExpression: "cron(0 8 5 * ? *)",
+			ScheduleExpressionTimezone: "Asia/Shanghai",
+		});
+		expect(ofType(s, "AWS::Events::Rule")).toHaveLength(0);
+		noGlobalPartition(s);
+	});
+});
