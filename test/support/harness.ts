@@ -21,9 +21,12 @@ export interface Harness {
 	stop(): Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in each test
+type Json = any;
+
 export interface Caller {
 	token: string;
-	call(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+	call(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: Json; headers: Headers }>;
 }
 
 export const call = async (url: string, token: string | null, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; raw?: string } = {}) => {
@@ -43,7 +46,7 @@ export const call = async (url: string, token: string | null, method: string, pa
 	} catch {
 		/* not JSON */
 	}
-	return { status: res.status, body: parsed as any, headers: res.headers };
+	return { status: res.status, body: parsed as Json, headers: res.headers };
 };
 
 export const startHarness = async (opts: { shards?: number } = {}): Promise<Harness> => {
