@@ -1,7 +1,12 @@
 // The context parameters (infra/config.ts) and the Shanghai → UTC cron conversion: defaults, derivations,
 // and the mistakes that must fail the synth rather than deploy something wrong.
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../../infra/config";
+import { inlineScriptHashes } from "../../infra/constructs/site";
 import { summaryScheduleToUtc } from "../../infra/schedule-expression";
 
 const ctx = (values: Record<string, unknown>) => ({ tryGetContext: (k: string) => values[k] });
@@ -84,5 +89,18 @@ describe("readConfig", () => {
 		[{ mailFrom: "nobody" }, /email address/],
 	])("rejects %j", (values, message) => {
 		expect(() => readConfig(ctx(values))).toThrow(message);
+	});
+});
+
+describe("inlineScriptHashes", () => {
+	it("hashes each inline script of the built pages for the CSP, and ignores external ones", () => {
+		const dir = mkdtempSync(join(tmpdir(), "web-build-"));
+		mkdirSync(join(dir, "nested"));
+		const boot = "__sveltekit_x = {};\nimport('./app.js');";
+		writeFileSync(join(dir, "index.html"), `<html><script type="module">${boot}</script><script src="/a.js"></script></html>`);
+		writeFileSync(join(dir, "nested", "page.html"), `<script>${boot}</script><script> </script>`);
+		const expected = `'sha256-${createHash("sha256").update(boot).digest("base64")}'`;
+		expect(inlineScriptHashes(dir)).toEqual([expected]);
+		expect(inlineScriptHashes(join(dir, "missing"))).toEqual([]);
 	});
 });
