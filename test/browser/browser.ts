@@ -37,7 +37,12 @@ export const openBrowser = async (opts: { width?: number; height?: number; local
 	});
 	const page = context.pages()[0] ?? (await context.newPage());
 	const dialogs: string[] = [];
-	context.on("page", (p) => p.on("dialog", (d) => void (dialogs.push(d.message()), d.dismiss())));
+	context.on("page", (p) =>
+		p.on("dialog", (d) => {
+			dialogs.push(d.message());
+			void d.dismiss();
+		}),
+	);
 	page.on("dialog", (d) => {
 		dialogs.push(d.message());
 		void d.dismiss();
