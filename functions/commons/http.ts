@@ -96,7 +96,7 @@ export const errorResponse = (e: unknown, requestId: string, log: (msg: string, 
 	const transient = /Throttl|ProvisionedThroughput|RequestLimit|ECONNREFUSED|ECONNRESET|TimeoutError|ServiceUnavailable|TransactionCanceled|RetryableError/.test(
 		`${name} ${(e as { code?: string })?.code ?? ""}`,
 	);
-	log("error", { requestId, name, message: (e as Error)?.message, stack: (e as Error)?.stack });
+	log(transient ? "warn" : "error", { requestId, name, message: (e as Error)?.message, ...(transient ? {} : { stack: (e as Error)?.stack }) });
 	const kind: ErrorKind = transient ? "unavailable" : "internal";
 	const message = transient ? "服务繁忙，请稍后重试 (temporarily unavailable, retry)" : "服务器内部错误 (internal error)";
 	return jsonResponse(STATUS[kind], { error: { code: kind, message, requestId } } satisfies ErrorBody, transient ? { "retry-after": "1" } : {});

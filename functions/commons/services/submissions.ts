@@ -10,8 +10,8 @@ import { changedCodes, isLate, lockState, statusAfterReopen, statusAfterReview, 
 import type { App } from "../app";
 import { config } from "../config";
 import { AppError, notFound } from "../errors";
-import { withRetry } from "../retry";
-import { IdempotentReplayError, type StoredSubmission, type VersionRecord } from "../submission-repo";
+import { RetryableError, withRetry } from "../retry";
+import { IdempotentReplayError, type StoredSubmission, VersionConflictError, type VersionRecord } from "../submission-repo";
 
 // ---------------------------------------------------------------------------------------------
 // Edge schemas
@@ -203,7 +203,9 @@ export const createSubmissionService = (app: App) => {
 			return { status: statusCode, body: view, replayed: false };
 		};
 		try {
-			return await withRetry(attempt, { attempts: input.ifMatch === undefined ? 8 : 1 });
+			// Without If-Match the caller asked for "last write wins": a concurrent write is re-read and retried.
+			const guarded = input.ifMatch === undefined ? retryOnVersionConflict(attempt) : attempt;
+			return await withRetry(guarded, { attempts: input.ifMatch === undefined ? 10 : 1 });
 		} catch (e) {
 			if (e instanceof IdempotentReplayError && input.idempotencyKey) {
 				const prior = await repo.getIdempotency(scope, input.idempotencyKey);
@@ -230,7 +232,7 @@ export const createSubmissionService = (app: App) => {
 			throw new AppError("bad-request", "退回时必须填写意见 (a comment is required to return a form)", { comment: "必填 (required)" });
 		}
 		const times = periodTimes(period);
-		return withRetry(async () => {
+		return withRetry(retryOnVersionConflict(async () => {
 			const before = await repo.get(unitId, period);
 			const status = statusAfterReview(before?.status ?? null, action);
 			if (!before) throw notFound();
@@ -252,7 +254,7 @@ export const createSubmissionService = (app: App) => {
 				version: { unitId, period, version: after.version, action, status, at, by: principal.sub, values: before.values, changed: [], ...(body.comment ? { comment: body.comment } : {}) },
 			});
 			return { submission: after, issues: [], ...times, locked: lockState(times.deadline, times.lockAt, now, after.reopened).locked };
-		});
+		}));
 	};
 
 	const reopen = async (principal: Principal, unitId: string, period: string, reason: string): Promise<SubmissionView> => {
@@ -260,7 +262,7 @@ export const createSubmissionService = (app: App) => {
 		const idx = await app.catalog();
 		const repo = app.submissions(idx);
 		const times = periodTimes(period);
-		return withRetry(async () => {
+		return withRetry(retryOnVersionConflict(async () => {
 			const before = await repo.get(unitId, period);
 			if (!before) throw notFound("该期尚无填报，无需重新开放 (nothing was reported for this period)");
 			const at = now.toISOString();
@@ -279,7 +281,7 @@ export const createSubmissionService = (app: App) => {
 				version: { unitId, period, version: after.version, action: "reopen", status: after.status, at, by: principal.sub, values: before.values, changed: [], comment: reason },
 			});
 			return { submission: after, issues: [], ...times, locked: false };
-		});
+		}));
 	};
 
 	const get = async (unitId: string, period: string): Promise<SubmissionView> => {
@@ -323,6 +325,18 @@ export const createSubmissionService = (app: App) => {
 
 	return { put, review, reopen, get, history, form };
 };
+
+/** A version conflict on an unconditional write only means someone wrote first: re-read and try again. */
+const retryOnVersionConflict =
+	<T>(fn: () => Promise<T>) =>
+	async (): Promise<T> => {
+		try {
+			return await fn();
+		} catch (e) {
+			if (e instanceof VersionConflictError) throw new RetryableError("version moved", e);
+			throw e;
+		}
+	};
 
 const fieldsOf = (issues: ValidationIssue[]): Record<string, string> => {
 	const out: Record<string, string> = {};
