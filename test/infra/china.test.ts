@@ -1,7 +1,7 @@
 // The aws-cn stages (Ningxia / Beijing): no Cognito user pool and no SES there, the platform's own OIDC
 // provider (or an external issuer), SMTP mail, an EventBridge rule in UTC instead of Scheduler, CloudFront
 // with an IAM server certificate, and nothing that names the global partition.
-import { Match } from "aws-cdk-lib/assertions";
+import { Capture, Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routeKey, routes } from "../../functions/routes";
 import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
@@ -60,10 +60,15 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 	it("authorizes every non-public route with the platform's own issuer: the API's URL + /oidc", () => {
 		const apiId = logicalId(s, s.stack.api.httpApi);
 		const issuer = { "Fn::Join": ["", [{ "Fn::GetAtt": [apiId, "ApiEndpoint"] }, "/oidc"]] };
+		const captured = new Capture();
 		s.template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
 			AuthorizerType: "JWT",
-			JwtConfiguration: { Issuer: issuer, Audience: ["health-plan-web"] },
+			JwtConfiguration: { Issuer: captured, Audience: ["health-plan-web"] },
 		});
+		expect(captured.asObject()).toEqual(issuer);
+		// The provider announces the same issuer it is checked against.
+		const oidcId = logicalId(s, s.stack.functions.oidc as never);
+		expect((s.resources[oidcId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.OIDC_ISSUER).toEqual(issuer);
 		const byKey = new Map(ofType(s, "AWS::ApiGatewayV2::Route").map((r) => [r.props.RouteKey as string, r.props]));
 		expect(byKey.size).toBe(routes.length);
 		for (const route of routes) {
