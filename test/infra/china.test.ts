@@ -68,7 +68,8 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		expect(captured.asObject()).toEqual(issuer);
 		// The provider announces the same issuer it is checked against.
 		const oidcId = logicalId(s, s.stack.functions.oidc as never);
-		expect((s.resources[oidcId]?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables.OIDC_ISSUER).toEqual(issuer);
+		const oidcEnv = s.resources[oidcId]?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined;
+		expect(oidcEnv?.Variables.OIDC_ISSUER).toEqual(issuer);
 		const byKey = new Map(ofType(s, "AWS::ApiGatewayV2::Route").map((r) => [r.props.RouteKey as string, r.props]));
 		expect(byKey.size).toBe(routes.length);
 		for (const route of routes) {
