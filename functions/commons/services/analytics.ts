@@ -137,7 +137,7 @@ export const createAnalyticsService = (app: App) => {
 		return { ...v, reported: counts.length ? Math.min(...counts) : 0 };
 	};
 
-	const targetContext = (idx: CatalogIndex, plan: Plan, pi: PlanIndicator, data: OrgData, period: string, m: Mode): TargetContext => {
+	const targetContext = (idx: CatalogIndex, plan: Plan, pi: PlanIndicator, data: OrgData, period: string, m: Mode, baseData?: OrgData): TargetContext => {
 		const indicator = idx.indicatorByCode.get(pi.indicatorCode);
 		const ctx: TargetContext = {};
 		if (!indicator) return ctx;
@@ -148,10 +148,17 @@ export const createAnalyticsService = (app: App) => {
 			ctx.previousYearValue = evaluate(idx, data, prevYear, m, indicator).value;
 			ctx.baseValueAt = (y: number) => (y > year - YEARLY_LOOKBACK ? evaluate(idx, data, String(y), m, indicator).value : null);
 		}
+		// Where the plan prints "—" as the baseline, the path starts from the value observed in the plan's base year.
+		const atBase = (ind: Indicator) => (baseData ? evaluate(idx, baseData, String(plan.baseYear), m, ind).value : null);
+		if (!pi.baseline) {
+			const v = atBase(indicator);
+			if (v !== null) ctx.firstObserved = { year: plan.baseYear, value: roundTo(v, indicator.decimals) };
+		}
 		const last = finalTarget(pi);
 		if (last?.target.kind === "proportional") {
 			const followed = plan.indicators.find((x) => x.indicatorCode === (last.target as { followsIndicator: string }).followsIndicator);
-			if (followed) ctx.followed = { indicator: followed };
+			const followedIndicator = followed && idx.indicatorByCode.get(followed.indicatorCode);
+			if (followed) ctx.followed = { indicator: followed, ...(followedIndicator ? { valueAtOrigin: atBase(followedIndicator) } : {}) };
 		}
 		return ctx;
 	};
@@ -161,7 +168,9 @@ export const createAnalyticsService = (app: App) => {
 		const plan = planOf(idx, q.planId);
 		const org = orgOf(idx, q.orgUnit);
 		const m = mode(q.approvedOnly);
-		const data = await orgData(idx, org, q.period, q.period);
+		const needsBase = plan.indicators.some((pi) => !pi.baseline);
+		const base = String(plan.baseYear);
+		const [data, baseData] = await Promise.all([orgData(idx, org, q.period, q.period), needsBase ? orgData(idx, org, base, base) : undefined]);
 		const at = fractionalYear(q.period);
 		const counts: Record<IndicatorStatus, number> = { achieved: 0, "on-track": 0, behind: 0, "off-track": 0, "no-data": 0 };
 		const rows: ProgressRow[] = [];
@@ -170,7 +179,7 @@ export const createAnalyticsService = (app: App) => {
 			if (!indicator) continue;
 			const v = evaluate(idx, data, q.period, m, indicator);
 			// Judged at the precision the plan prints (7.50, 0.16), so a value that rounds to the baseline is on it.
-			const st = evaluateStatus(pi, roundTo(v.value, indicator.decimals), at, targetContext(idx, plan, pi, data, q.period, m));
+			const st = evaluateStatus(pi, roundTo(v.value, indicator.decimals), at, targetContext(idx, plan, pi, data, q.period, m, baseData));
 			counts[st.status]++;
 			rows.push({
 				planId: plan.id,
@@ -209,9 +218,10 @@ export const createAnalyticsService = (app: App) => {
 		const data = await orgData(idx, org, q.from, q.to);
 		const plan = q.planId ? planOf(idx, q.planId) : idx.catalog.plans.find((p) => p.indicators.some((x) => x.indicatorCode === q.code));
 		const pi = plan?.indicators.find((x) => x.indicatorCode === q.code);
+		const baseData = plan && pi && !pi.baseline ? await orgData(idx, org, String(plan.baseYear), String(plan.baseYear)) : undefined;
 		const points = periods.map((p) => {
 			const v = evaluate(idx, data, p, m, indicator);
-			const expected = pi && plan ? evaluateStatus(pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, plan, pi, data, p, m)).expected : null;
+			const expected = pi && plan ? evaluateStatus(pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, plan, pi, data, p, m, baseData)).expected : null;
 			const coverage: Coverage = { reported: v.reported, expected: expectedUnits(idx, org, indicator) };
 			return { period: p, value: v.value, numerator: v.numerator, denominator: v.denominator, expected, coverage };
 		});
