@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
 	test: {
-		include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/infra/**/*.test.ts"],
+		include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/infra/**/*.test.ts", "test/reliability/**/*.test.ts"],
 		globalSetup: ["test/setup/dynamodb.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
