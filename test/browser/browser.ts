@@ -4,18 +4,17 @@ import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { expect, inject } from "vitest";
+import { fetchTokenViaPkce } from "../../functions/auth/pkce-client";
 
 export const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const screenshotDir = join(repoRoot, "screenshots");
 
 export const DEMO_PASSWORD = "Demo2025!hpm";
 
-export const baseUrl = (): string => {
-	const url = process.env.HPM_BROWSER_BASE_URL;
-	if (!url) throw new Error("HPM_BROWSER_BASE_URL is not set: run the browser tests through test/browser/vitest.config.ts");
-	return url;
-};
+/** Where the platform runs: provided by global-setup.ts. */
+export const baseUrl = (): string => process.env.HPM_BROWSER_BASE_URL ?? inject("baseUrl");
 
 export interface Session {
 	context: BrowserContext;
@@ -73,3 +72,42 @@ export const screenshot = async (page: Page, name: string): Promise<void> => {
 	mkdirSync(screenshotDir, { recursive: true });
 	await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
 };
+
+/** A bearer (ID) token through the real code + PKCE flow, to prepare data through the API. */
+export const tokenFor = async (username: string): Promise<string> =>
+	(await fetchTokenViaPkce({ baseUrl: baseUrl(), username, password: DEMO_PASSWORD })).idToken;
+
+export const apiCall = async (token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
+	const res = await fetch(`${baseUrl()}/api${path}`, {
+		method,
+		headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+		...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+	});
+	const text = await res.text();
+	let parsed: unknown = text;
+	try {
+		parsed = text ? JSON.parse(text) : null;
+	} catch {
+		// Not JSON.
+	}
+	return { status: res.status, body: parsed };
+};
+
+// Small waiting assertions on top of vitest's expect.poll (playwright-core ships no matchers).
+const WAIT_MS = 30_000;
+
+export const visible = (locator: Locator, timeout = WAIT_MS): Promise<void> => locator.first().waitFor({ state: "visible", timeout });
+
+export const textOf = async (locator: Locator): Promise<string> => ((await locator.count()) ? ((await locator.first().textContent()) ?? "").trim() : "");
+
+export const expectText = (locator: Locator, expected: string, timeout = WAIT_MS) => expect.poll(() => textOf(locator), { timeout }).toContain(expected);
+
+export const expectExactText = (locator: Locator, expected: string, timeout = WAIT_MS) => expect.poll(() => textOf(locator), { timeout }).toBe(expected);
+
+export const expectAttribute = (locator: Locator, name: string, value: string, timeout = WAIT_MS) =>
+	expect.poll(() => locator.first().getAttribute(name), { timeout }).toBe(value);
+
+export const expectFocused = (locator: Locator, timeout = WAIT_MS) =>
+	expect.poll(() => locator.first().evaluate((el) => el === document.activeElement), { timeout }).toBe(true);
+
+export const expectCount = (locator: Locator, n: number, timeout = WAIT_MS) => expect.poll(() => locator.count(), { timeout }).toBe(n);
