@@ -162,7 +162,7 @@ export function readConfig(node: Pick<Node, "tryGetContext">): StageConfig {
 	if (!RETENTION_DAYS.includes(logRetentionDays)) throw new Error(`logRetentionDays must be one of ${RETENTION_DAYS.join(", ")}`);
 
 	const deadlineDay = ctx.int("deadlineDay", 10, 1, 28);
-	const lockDay = ctx.int("lockDay", 25, 1, 28);
+	const lockDay = ctx.int("lockDay", 20, 1, 28);
 	if (lockDay < deadlineDay) throw new Error("lockDay must not be before deadlineDay");
 
 	return {

@@ -312,7 +312,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 				SITE_URL: "https://jkgh.example.org",
 				APPROVED_ONLY: "false",
 				DEADLINE_DAY: "10",
-				LOCK_DAY: "25",
+				LOCK_DAY: "20",
 				AGGREGATE_SHARDS: "1",
 			});
 			for (const k of ["TABLE_NAME", "AUTH_ISSUER", "AUTH_AUDIENCE", "COGNITO_USER_POOL_ID"]) expect(env[k], k).toBeDefined();
