@@ -173,7 +173,10 @@ describe("browser flows", () => {
 			await page.goto(`${new URL(page.url()).origin}/completeness`);
 			await visible(page.locator("tbody th", { hasText: unitName }));
 
-			const injected = await page.evaluate(() => document.querySelectorAll('img[src="x"], script:not([src])').length);
+			// Neither payload became an element (the app's own inline bootstrap script is not one of them).
+			const injected = await page.evaluate(
+				() => document.querySelectorAll('img[src="x"]').length + [...document.scripts].filter((el) => el.textContent?.includes("xss-")).length,
+			);
 			expect(injected).toBe(0);
 			expect(dialogs).toEqual([]);
 		} finally {

@@ -2,6 +2,7 @@
 // server (functions/core/periods.ts), wherever the browser is.
 import { isMonth } from "$core/periods";
 import type { Locale } from "$core/types";
+import { translate } from "./i18n";
 
 const TZ = "Asia/Shanghai";
 const numberFormats = new Map<string, Intl.NumberFormat>();
@@ -46,9 +47,9 @@ export const periodLabel = (period: string, l: Locale): string => {
 		const y = Number(period.slice(0, 4));
 		const m = Number(period.slice(5, 7));
 		if (l === "en") return new Intl.DateTimeFormat("en", { month: "short", year: "numeric", timeZone: "UTC" }).format(Date.UTC(y, m - 1, 15));
-		return `${y}年${m}月`;
+		return translate(l, "period.month", { year: y, month: m });
 	}
-	return l === "en" ? period : `${period}年`;
+	return l === "en" ? period : translate(l, "period.year", { year: period });
 };
 
 /** 2025-03 → 3月 / Mar, for narrow chart axes and matrix headers. */
@@ -56,5 +57,5 @@ export const shortPeriodLabel = (period: string, l: Locale): string => {
 	if (!isMonth(period)) return periodLabel(period, l);
 	const m = Number(period.slice(5, 7));
 	if (l === "en") return new Intl.DateTimeFormat("en", { month: "short", timeZone: "UTC" }).format(Date.UTC(2000, m - 1, 15));
-	return `${m}月`;
+	return translate(l, "period.monthShort", { month: m });
 };

@@ -340,11 +340,22 @@ export const zhCN = {
 	"data.summaryText": "立即生成并发送所选月份的简报（通常每月自动运行）。",
 	"data.runSummary": "立即运行",
 	"data.summaryRunning": "正在运行…",
-	"data.summaryDone": "{month} 的简报已开始生成并发送。",
+	"data.summaryDone": "{month} 的简报已运行。",
 	"data.verify": "核对汇总数据",
 	"data.verifying": "正在核对…",
 	"data.verifyOk": "汇总数据一致（检查 {n} 项）。",
 	"data.verifyBad": "发现 {n} 处汇总不一致，请联系技术人员。",
+	"data.summaryPreviewed": "{month} 简报预览完成（未发送）。",
+	"data.summaryCounts": "收件人 {recipients}，已发送 {sent}，跳过 {skipped}，失败 {failed}。",
+	"data.previewSummary": "预览（不发送）",
+	"period.month": "{year}年{month}月",
+	"period.year": "{year}年",
+	"period.monthShort": "{month}月",
+	"punct.listSeparator": "、",
+	"punct.colon": "：",
+	"punct.sentenceSeparator": "；",
+	"lang.zh-CN": "中文",
+	"lang.en": "English",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
