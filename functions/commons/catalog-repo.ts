@@ -14,7 +14,7 @@ const catalogItems = (c: Catalog): Record<string, unknown>[] => [
 	...c.indicators.map((i) => ({ ...keys.indicator(i.code), body: i })),
 	...c.plans.map((p) => ({ ...keys.plan(p.id), body: p })),
 	...c.rules.map((r) => ({ ...keys.rule(r.id), body: r })),
-	{ pk: keys.catalogPk, sk: "SECTIONS", body: c.sections },
+	{ ...keys.sections(), body: c.sections },
 ];
 
 export class CatalogRepo {
@@ -42,7 +42,7 @@ export class CatalogRepo {
 				else if (sk.startsWith(keys.catalogPrefix.indicator)) c.indicators.push(body);
 				else if (sk.startsWith(keys.catalogPrefix.plan)) c.plans.push(body);
 				else if (sk.startsWith(keys.catalogPrefix.rule)) c.rules.push(body);
-				else if (sk === "SECTIONS") c.sections = body;
+				else if (sk === keys.sections().sk) c.sections = body;
 			}
 			ExclusiveStartKey = r.LastEvaluatedKey;
 		} while (ExclusiveStartKey);

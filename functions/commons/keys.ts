@@ -17,6 +17,8 @@ export const keys = {
 	element: (code: string): Key => ({ pk: "CATALOG", sk: `ELEMENT#${code}` }),
 	indicator: (code: string): Key => ({ pk: "CATALOG", sk: `INDICATOR#${code}` }),
 	rule: (id: string): Key => ({ pk: "CATALOG", sk: `RULE#${id}` }),
+	/** The entry form's sections, one item. */
+	sections: (): Key => ({ pk: "CATALOG", sk: "SECTIONS" }),
 	catalogPrefix: {
 		plan: "PLAN#",
 		unit: "UNIT#",
@@ -46,9 +48,11 @@ export const keys = {
 
 	// --- aggregates per org unit (垦区, division) and period ---
 	aggregatePk: (orgId: string): string => `AGG#${orgId}`,
+	/** kind M = a month's values, Y = a year's flows and latest stocks, YR = yearly figures as reported. */
+	aggregateSk: (kind: "M" | "Y" | "YR", period: string): string => `${kind}#${period}`,
+	aggregate: (orgId: string, kind: "M" | "Y" | "YR", period: string): Key => ({ pk: `AGG#${orgId}`, sk: `${kind}#${period}` }),
 	aggregateMonth: (orgId: string, month: string): Key => ({ pk: `AGG#${orgId}`, sk: `M#${month}` }),
 	aggregateYear: (orgId: string, year: string): Key => ({ pk: `AGG#${orgId}`, sk: `Y#${year}` }),
-	aggregateMonthSk: (month: string): string => `M#${month}`,
 	/** Write-sharded aggregate counters (scale path): shard n of the same org × period. */
 	aggregateShard: (orgId: string, period: string, shard: number): Key => ({
 		pk: `AGGS#${orgId}#${period}`,

@@ -134,7 +134,9 @@ export class SubmissionRepo {
 
 	async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
 		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(scope, key), ConsistentRead: true }));
-		return r.Item ? (r.Item.record as IdempotencyRecord) : null;
+		// DynamoDB's TTL sweep can lag by a day or two; an expired record no longer replays.
+		if (!r.Item || Number(r.Item.ttl) * 1000 < Date.now()) return null;
+		return r.Item.record as IdempotencyRecord;
 	}
 
 	private async getStockYear(unitId: string, year: string): Promise<StockYearItem> {
@@ -157,8 +159,8 @@ export class SubmissionRepo {
 
 	/** Key of the aggregate item (or of one shard of it) a delta applies to. */
 	private aggKey(orgId: string, kind: AggKind, period: string, unitId: string) {
-		if (this.shards <= 1) return { pk: keys.aggregatePk(orgId), sk: `${kind}#${period}` };
-		return keys.aggregateShard(orgId, `${kind}#${period}`, shardOf(unitId, this.shards));
+		if (this.shards <= 1) return keys.aggregate(orgId, kind, period);
+		return keys.aggregateShard(orgId, keys.aggregateSk(kind, period), shardOf(unitId, this.shards));
 	}
 
 	async commit(input: CommitInput): Promise<void> {
@@ -283,7 +285,7 @@ export class SubmissionRepo {
 			const items = await this.queryAll({
 				TableName: this.table,
 				KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-				ExpressionAttributeValues: { ":pk": keys.aggregatePk(orgId), ":a": `${kind}#${from}`, ":b": `${kind}#${to}` },
+				ExpressionAttributeValues: { ":pk": keys.aggregatePk(orgId), ":a": keys.aggregateSk(kind, from), ":b": keys.aggregateSk(kind, to) },
 			});
 			for (const it of items) out.set(String(it.sk).slice(kind.length + 1), it);
 			return out;
@@ -294,7 +296,7 @@ export class SubmissionRepo {
 				const items = await this.queryAll({
 					TableName: this.table,
 					KeyConditionExpression: "pk = :pk",
-					ExpressionAttributeValues: { ":pk": keys.aggregateShardPk(orgId, `${kind}#${p}`) },
+					ExpressionAttributeValues: { ":pk": keys.aggregateShardPk(orgId, keys.aggregateSk(kind, p)) },
 				});
 				if (items.length > 0) out.set(p, mergeShardItems(items));
 			}),

@@ -291,7 +291,9 @@ export const createAnalyticsService = (app: App) => {
 		const idx = await app.catalog();
 		const repo = app.submissions(idx);
 		const now = app.now();
-		const years = q.years ?? (q.period ? [q.period.slice(0, 4)] : yearsSince(2015, now.getUTCFullYear()));
+		// Without a period: this year and last, which is where live writes land; older years one by one
+		// (?period=YYYY) so a single call stays within API Gateway's 30 s.
+		const years = q.years ?? (q.period ? [q.period.slice(0, 4)] : yearsSince(now.getUTCFullYear() - 1, now.getUTCFullYear()));
 		const subs: StoredSubmission[] = [];
 		for (const y of years) {
 			const lists = await Promise.all([y, ...monthsOfYear(Number(y))].map((p) => repo.listForPeriod(p)));

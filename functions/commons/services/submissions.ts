@@ -205,7 +205,9 @@ export const createSubmissionService = (app: App) => {
 		try {
 			// Without If-Match the caller asked for "last write wins": a concurrent write is re-read and retried.
 			const guarded = input.ifMatch === undefined ? retryOnVersionConflict(attempt) : attempt;
-			return await withRetry(guarded, { attempts: input.ifMatch === undefined ? 10 : 1 });
+			// With If-Match a moved version is the caller's 409 (checked again on every attempt); other
+			// transaction conflicts (the stock-year record, a cancelled transaction) are still retried.
+			return await withRetry(guarded, { attempts: 10 });
 		} catch (e) {
 			if (e instanceof IdempotentReplayError && input.idempotencyKey) {
 				const prior = await repo.getIdempotency(scope, input.idempotencyKey);
@@ -234,8 +236,8 @@ export const createSubmissionService = (app: App) => {
 		const times = periodTimes(period);
 		return withRetry(retryOnVersionConflict(async () => {
 			const before = await repo.get(unitId, period);
-			const status = statusAfterReview(before?.status ?? null, action);
-			if (!before) throw notFound();
+			if (!before) throw notFound("该期尚未填报 (nothing reported for this period)");
+			const status = statusAfterReview(before.status, action);
 			const at = now.toISOString();
 			const after: StoredSubmission = {
 				...before,
