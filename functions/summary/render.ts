@@ -151,7 +151,7 @@ const en: Words = {
 	brand: "Health plan monitor · Monthly summary",
 	greeting: (name) => `Dear ${name},`,
 	subject: (m) =>
-		`Health plan summary, ${formatMonthLabel(m.month, "en")}, ${m.scope.name}: ${m.bindingAlerts.length > 0 ? `${m.bindingAlerts.length} binding indicator${m.bindingAlerts.length === 1 ? "" : "s"} need attention` : "all binding indicators achieved or on track"}`,
+		`Health plan summary, ${formatMonthLabel(m.month, "en")}, ${m.scope.name}: ${m.bindingAlerts.length > 0 ? `${m.bindingAlerts.length} binding indicator${m.bindingAlerts.length === 1 ? " needs" : "s need"} attention` : "all binding indicators achieved or on track"}`,
 	bindingTitle: (n) => `Binding indicators needing attention (${n})`,
 	bindingNone: "All binding indicators are achieved or on track.",
 	highlights: "This month",

@@ -1,0 +1,649 @@
+// The monthly summary, orchestrated: load progress, completeness, comments, data-quality inputs and series for a
+// scope; compile, chart and render them (functions/summary/, all pure but the charts); archive the result; deliver it
+// exactly once per month × recipient. The scheduled job, the admin "run now" route, resends and the CLI all come
+// through here, so they behave the same.
+//
+// Cost per run: per scope a handful of aggregate Queries (progress this month and last, up to 3 series), one GSI
+// Query for the month's submissions, and one Query per reporting unit that reported (data-quality history). Each
+// (scope, locale) is compiled and charted once per run, however many recipients share it.
+import { gunzipSync, gzipSync } from "node:zlib";
+import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { CompletenessReport, ProgressReport, SeriesPoint } from "../../core/api-types";
+import { type CatalogIndex, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
+import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../../core/periods";
+import type { DataElement, Locale, OrgUnit, Plan } from "../../core/types";
+import { type ChartImage, renderSummaryCharts } from "../../summary/charts";
+import { buildQualityFlags, compileSummary, type QualityInput, type SubmissionNote } from "../../summary/compile";
+import {
+	type DeliveryLogger,
+	type DeliveryRecord,
+	type DeliveryStore,
+	deliverSummaries,
+	resendSummary,
+} from "../../summary/deliver";
+import { createDynamoDeliveryStore } from "../../summary/delivery-store";
+import type { SummaryModel } from "../../summary/model";
+import { createRecipientStore, type Recipient, type RecipientInput, type RecipientStore } from "../../summary/recipient-store";
+import { renderArchiveHtml, renderEmail, renderText } from "../../summary/render";
+import type { App } from "../app";
+import { AuditRepo } from "../audit-repo";
+import { config } from "../config";
+import { AppError, conflict, notFound } from "../errors";
+import { keys } from "../keys";
+import { createTransport, type MailMessage, type MailTransport } from "../mail/index";
+import type { StoredSubmission } from "../submission-repo";
+import { createAnalyticsService } from "./analytics";
+
+/**
+ * Data-quality tracer elements (WHO DQR picks a few high-volume service counts rather than everything): outliers
+ * against the unit's previous 12 months and consistency with the same period of the 3 preceding years. Bounded on
+ * purpose: at most these 4 per reporting unit, and only for units that reported this month.
+ */
+export const QUALITY_ELEMENTS = ["OUTPATIENT_VISITS", "DISCHARGES", "LIVE_BIRTHS", "IMM_DOSES_GIVEN"] as const;
+/** Trend charts per email: each adds ~30 KB. */
+const MAX_TRENDS = 3;
+/** In table mode the gzipped archive page must leave room for the model and the other locale (400 KB item limit). */
+const TABLE_HTML_BUDGET = 150_000;
+/** A 'sending' claim older than this is presumed dead (the same default resendSummary uses). */
+const STALE_SENDING_MS = 15 * 60_000;
+
+export interface CompiledSummary {
+	model: SummaryModel;
+	charts: ChartImage[];
+	/** The standalone archive page (charts as data: URIs), for the site's sandboxed reader. */
+	html: string;
+	text: string;
+	/** The model as JSON, as archived. */
+	json: string;
+}
+
+export interface CompileRequest {
+	month: string;
+	planId?: string;
+	scopeOrg: string;
+	locale: Locale;
+	dashboardUrl: string;
+	generatedAt?: string;
+}
+
+export interface ArchiveEntry {
+	month: string;
+	scope: string;
+	planId?: string;
+	locales: string[];
+	generatedAt?: string;
+}
+
+export interface ArchivedSummary extends ArchiveEntry {
+	locale: string;
+	model: SummaryModel;
+	html: string;
+}
+
+export interface RunFailure {
+	recipientId: string;
+	error: string;
+}
+
+export interface RunResult {
+	month: string;
+	dryRun: boolean;
+	/** Active recipients considered (1 for a `to` preview). */
+	recipients: number;
+	sent: number;
+	skipped: number;
+	failed: number;
+	/** (scope, locale) pairs compiled this run. */
+	compiled: number;
+	archived: number;
+	failures: RunFailure[];
+	/** Dry run only: what a real run would do per recipient. */
+	plan?: { recipientId: string; email: string; scope: string; locale: string; action: "send" | "skip"; subject?: string; status?: string }[];
+}
+
+export interface S3Archive {
+	put(key: string, body: string, contentType: string): Promise<void>;
+	get(key: string): Promise<string>;
+}
+
+export interface SummaryServiceDeps {
+	transport?: () => Promise<MailTransport>;
+	deliveries?: DeliveryStore;
+	recipients?: RecipientStore;
+	logger?: DeliveryLogger;
+	/** Where EMF metric lines go (stdout in Lambda, which CloudWatch turns into metrics). */
+	metricSink?: (line: string) => void;
+	s3?: () => Promise<S3Archive>;
+	/** Injected in tests: the wait between send retries. */
+	sleep?: (ms: number) => Promise<void>;
+}
+
+const jsonLogger: DeliveryLogger = {
+	info: (message, extra) => console.log(JSON.stringify({ level: "INFO", message, ...extra })),
+	warn: (message, extra) => console.warn(JSON.stringify({ level: "WARN", message, ...extra })),
+	error: (message, extra) => console.error(JSON.stringify({ level: "ERROR", message, ...extra })),
+};
+
+/** One CloudWatch Embedded Metric Format line, shaped as Powertools Metrics writes it (namespace, service dimension). */
+export const emfLine = (metric: string, value: number, properties: Record<string, unknown>, at: Date): string =>
+	JSON.stringify({
+		_aws: {
+			Timestamp: at.getTime(),
+			CloudWatchMetrics: [
+				{ Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || "HealthPlan", Dimensions: [["service"]], Metrics: [{ Name: metric, Unit: "Count" }] },
+			],
+		},
+		service: process.env.POWERTOOLS_SERVICE_NAME || "health-plan",
+		[metric]: value,
+		...properties,
+	});
+
+const lazyS3 = async (): Promise<S3Archive> => {
+	const { S3Client, PutObjectCommand, GetObjectCommand } = await import("@aws-sdk/client-s3");
+	const client = new S3Client({ region: config.region });
+	const Bucket = config.archiveBucket as string;
+	return {
+		put: async (Key, Body, ContentType) => {
+			await client.send(new PutObjectCommand({ Bucket, Key, Body, ContentType }));
+		},
+		get: async (Key) => {
+			const out = await client.send(new GetObjectCommand({ Bucket, Key }));
+			return (await out.Body?.transformToString("utf-8")) ?? "";
+		},
+	};
+};
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+const localeAttr = (locale: string): string => `loc_${locale}`;
+
+/** Runs fn over items with at most `limit` in flight. */
+const mapPool = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
+	const out: R[] = new Array(items.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+			while (next < items.length) {
+				const i = next++;
+				out[i] = await fn(items[i] as T);
+			}
+		}),
+	);
+	return out;
+};
+
+/** Everything a scope's summary needs, independent of the locale. */
+interface ScopeData {
+	plan: Plan;
+	org: OrgUnit;
+	current: ProgressReport;
+	previous: ProgressReport | null;
+	completeness: CompletenessReport;
+	notes: SubmissionNote[];
+	quality: { unit: OrgUnit; element: DataElement; monthly: QualityInput["monthly"]; yearly: QualityInput["yearly"] }[];
+	series: Record<string, SeriesPoint[]>;
+}
+
+const counted = (s: StoredSubmission | undefined): boolean => s?.status === "submitted" || s?.status === "approved";
+
+/** One unit's data-quality inputs from its own submissions (oldest first). */
+const qualityInputs = (month: string, unit: OrgUnit, elements: DataElement[], subs: StoredSubmission[]): ScopeData["quality"] => {
+	const byPeriod = new Map(subs.filter((s) => isMonth(s.period) && counted(s)).map((s) => [s.period, s.values]));
+	const value = (period: string, code: string): number | null => {
+		const v = byPeriod.get(period)?.[code];
+		return typeof v === "number" ? v : null;
+	};
+	const year = yearOf(month);
+	const mm = month.slice(5);
+	// Comparable across years: a flow's year to date (only when every month is there), a stock's value at this month.
+	const comparable = (y: number, el: DataElement): number | null => {
+		if (el.overTime === "stock") return value(`${y}-${mm}`, el.code);
+		let sum = 0;
+		for (const m of monthRange(`${y}-01`, `${y}-${mm}`)) {
+			const v = value(m, el.code);
+			if (v === null) return null;
+			sum += v;
+		}
+		return sum;
+	};
+	return elements.map((element) => ({
+		unit,
+		element,
+		monthly: monthRange(addMonths(month, -12), month).map((period) => ({ period, value: value(period, element.code) })),
+		yearly: { current: comparable(year, element), preceding: [year - 3, year - 2, year - 1].map((y) => comparable(y, element)) },
+	}));
+};
+
+export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) => {
+	const analytics = createAnalyticsService(app);
+	const audit = new AuditRepo(app.doc, app.table);
+	const log = deps.logger ?? jsonLogger;
+	const recipients = deps.recipients ?? createRecipientStore({ client: app.doc, tableName: app.table, now: () => app.now() });
+	const deliveries = deps.deliveries ?? createDynamoDeliveryStore({ client: app.doc, tableName: app.table });
+	const metricSink = deps.metricSink ?? ((line: string) => console.log(line));
+	const openTransport = deps.transport ?? (() => createTransport());
+	let s3: Promise<S3Archive> | undefined;
+	const archiveS3 = (): Promise<S3Archive> => {
+		s3 ??= (deps.s3 ?? lazyS3)();
+		return s3;
+	};
+
+	/**
+	 * The plan a summary reports on: the one asked for, else the plan in force in that month that started last (the
+	 * current five-year plan, 2021–2025 十四五, over the longer Healthy Bingtuan 2030), else the catalog's first.
+	 */
+	const planOf = (idx: CatalogIndex, month: string, planId?: string): Plan => {
+		const year = yearOf(month);
+		const inForce = idx.catalog.plans.filter((p) => p.startYear <= year && year <= p.endYear).sort((a, b) => b.startYear - a.startYear);
+		const plan = planId ? idx.planById.get(planId) : (inForce[0] ?? idx.catalog.plans[0]);
+		if (!plan) throw notFound(`未知规划 ${planId} (unknown plan)`);
+		return plan;
+	};
+
+	const loadScope = async (month: string, scopeOrg: string, planId?: string): Promise<ScopeData> => {
+		const idx = await app.catalog();
+		const plan = planOf(idx, month, planId);
+		const org = analytics.orgOf(idx, scopeOrg);
+		const prevMonth = addMonths(month, -1);
+		const [current, previous, completeness, subs] = await Promise.all([
+			analytics.progress({ planId: plan.id, period: month, orgUnit: org.id }),
+			yearOf(prevMonth) >= plan.startYear ? analytics.progress({ planId: plan.id, period: prevMonth, orgUnit: org.id }) : Promise.resolve(null),
+			analytics.completeness({ period: month, orgUnit: org.id }),
+			app.submissions(idx).listForPeriod(month),
+		]);
+		const inScope = new Set(completeness.rows.map((r) => r.unitId));
+		const notes: SubmissionNote[] = subs
+			.filter((s) => inScope.has(s.unitId) && (s.status === "returned" || s.status === "submitted"))
+			.map((s) => ({ unitId: s.unitId, ...(s.comment ? { comment: s.comment } : {}), ...(s.reviewComment ? { reviewComment: s.reviewComment } : {}) }));
+
+		// Data quality: units in scope that reported this month, their tracer elements, one Query each.
+		const reported = new Map(subs.filter((s) => inScope.has(s.unitId) && counted(s)).map((s) => [s.unitId, s]));
+		const units = (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).filter((u) => reported.has(u.id));
+		const repo = app.submissions(idx);
+		const quality = (
+			await mapPool(units, 6, async (unit) => {
+				const elements = QUALITY_ELEMENTS.map((c) => idx.elementByCode.get(c)).filter(
+					(e): e is DataElement => !!e && e.frequency === "monthly" && !!unit.type && e.reportedBy.includes(unit.type),
+				);
+				if (elements.length === 0) return [];
+				return qualityInputs(month, unit, elements, await repo.listForUnit(unit.id, `${yearOf(month) - 3}-01`, month));
+			})
+		).flat();
+
+		// Trends for the binding indicators the email leads with (off track first, then behind), as compileSummary orders them.
+		const rank = (s: string) => (s === "off-track" ? 0 : s === "behind" ? 1 : 9);
+		const alerts = current.rows
+			.filter((r) => r.nature === "binding" && rank(r.status) < 9)
+			.sort((a, b) => rank(a.status) - rank(b.status) || a.order - b.order)
+			.slice(0, MAX_TRENDS);
+		const series: Record<string, SeriesPoint[]> = {};
+		for (const r of alerts) {
+			series[r.indicatorCode] = (await analytics.series({ code: r.indicatorCode, orgUnit: org.id, from: addMonths(month, -11), to: month, planId: plan.id })).points;
+		}
+		return { plan, org, current, previous, completeness, notes, quality, series };
+	};
+
+	const compileFrom = async (data: ScopeData, req: CompileRequest): Promise<CompiledSummary> => {
+		const { locale, month } = req;
+		const en = locale === "en";
+		const qualityFlags = buildQualityFlags({
+			locale,
+			month,
+			items: data.quality.map((q) => ({
+				unitId: q.unit.id,
+				unitName: en ? q.unit.name.en : q.unit.name.zh,
+				code: q.element.code,
+				elementName: en ? q.element.name.en : q.element.name.zh,
+				decimals: q.element.valueType === "integer" ? 0 : 2,
+				monthly: q.monthly,
+				yearly: q.yearly,
+			})),
+		});
+		const model = compileSummary({
+			month,
+			plan: { id: data.plan.id, name: data.plan.name },
+			scope: { orgId: data.org.id, name: data.org.name, level: data.org.level },
+			locale,
+			current: data.current,
+			previous: data.previous,
+			completeness: data.completeness,
+			pending: data.notes,
+			qualityFlags,
+			dashboardUrl: req.dashboardUrl,
+			generatedAt: req.generatedAt ?? app.now().toISOString(),
+		});
+		const charts = await renderSummaryCharts(model, data.series, { maxTrends: MAX_TRENDS });
+		return { model, charts, html: renderArchiveHtml(model, charts), text: renderText(model), json: JSON.stringify(model) };
+	};
+
+	/** Compiles one scope's summary for a month in one locale. */
+	const compileFor = async (req: CompileRequest): Promise<CompiledSummary> => compileFrom(await loadScope(req.month, req.scopeOrg, req.planId), req);
+
+	// ---------------------------------------------------------------------------------------------
+	// Archive: SUMMARY#<scope> / M#<month>, one attribute per locale. The page goes to S3 when ARCHIVE_BUCKET is set;
+	// otherwise it is gzipped into the item (and rendered without charts if it would not fit).
+
+	const archive = async (c: CompiledSummary): Promise<void> => {
+		const { model } = c;
+		const entry: Record<string, unknown> = { generatedAt: model.generatedAt, model: gzipSync(c.json) };
+		if (config.archiveBucket) {
+			const key = `summaries/${model.scope.orgId}/${model.month}/${model.locale}.html`;
+			await (await archiveS3()).put(key, c.html, "text/html; charset=utf-8");
+			entry.htmlKey = key;
+		} else {
+			let html = gzipSync(c.html);
+			if (html.length > TABLE_HTML_BUDGET) html = gzipSync(renderArchiveHtml(model));
+			entry.html = html;
+		}
+		await app.doc.send(
+			new UpdateCommand({
+				TableName: app.table,
+				Key: keys.summary(model.scope.orgId, model.month),
+				UpdateExpression: "SET #type = :type, #month = :month, #scope = :scope, #planId = :planId, #generatedAt = :at, #loc = :entry ADD #locales :locales",
+				ExpressionAttributeNames: {
+					"#type": "type",
+					"#month": "month",
+					"#scope": "scope",
+					"#planId": "planId",
+					"#generatedAt": "generatedAt",
+					"#loc": localeAttr(model.locale),
+					"#locales": "locales",
+				},
+				ExpressionAttributeValues: {
+					":type": "SUMMARY",
+					":month": model.month,
+					":scope": model.scope.orgId,
+					":planId": model.planId,
+					":at": model.generatedAt,
+					":entry": entry,
+					":locales": new Set([model.locale]),
+				},
+			}),
+		);
+	};
+
+	const toEntry = (item: Record<string, unknown>): ArchiveEntry => ({
+		month: String(item.month),
+		scope: String(item.scope),
+		...(typeof item.planId === "string" ? { planId: item.planId } : {}),
+		locales: [...((item.locales as Set<string> | undefined) ?? [])].sort(),
+		...(typeof item.generatedAt === "string" ? { generatedAt: item.generatedAt } : {}),
+	});
+
+	/** Archived summaries of one scope, newest first. */
+	const listArchiveFor = async (scope: string): Promise<ArchiveEntry[]> => {
+		const out: ArchiveEntry[] = [];
+		let ExclusiveStartKey: Record<string, unknown> | undefined;
+		do {
+			const page = await app.doc.send(
+				new QueryCommand({
+					TableName: app.table,
+					KeyConditionExpression: "pk = :pk",
+					ExpressionAttributeValues: { ":pk": keys.summaryPk(scope) },
+					// Metadata only: the model and the page stay in the item until one is opened.
+					ProjectionExpression: "#month, #scope, planId, locales, generatedAt",
+					ExpressionAttributeNames: { "#month": "month", "#scope": "scope" },
+					ScanIndexForward: false,
+					ExclusiveStartKey,
+				}),
+			);
+			for (const item of page.Items ?? []) out.push(toEntry(item));
+			ExclusiveStartKey = page.LastEvaluatedKey;
+		} while (ExclusiveStartKey);
+		return out;
+	};
+
+	/** The archive of an org and every org below it (the caller's readable scopes), newest month first. */
+	const listArchive = async (orgUnit: string): Promise<ArchiveEntry[]> => {
+		const idx = await app.catalog();
+		const orgs = [...idx.unitById.values()].filter((u) => isWithin(idx, u.id, orgUnit)).sort((a, b) => (a.level === b.level ? a.order - b.order : a.level.localeCompare(b.level)));
+		const lists = await mapPool(orgs, 8, (o) => listArchiveFor(o.id));
+		return lists.flat().sort((a, b) => b.month.localeCompare(a.month));
+	};
+
+	const getArchived = async (month: string, scope: string, locale?: string): Promise<ArchivedSummary> => {
+		const out = await app.doc.send(new GetCommand({ TableName: app.table, Key: keys.summary(scope, month) }));
+		if (!out.Item) throw notFound(`${month} ${scope} 的简报尚未生成 (no summary archived for this month and scope)`);
+		const entry = toEntry(out.Item);
+		const chosen = [locale, "zh-CN", ...entry.locales].find((l) => l && entry.locales.includes(l)) as string | undefined;
+		const part = chosen ? (out.Item[localeAttr(chosen)] as Record<string, unknown> | undefined) : undefined;
+		if (!chosen || !part) throw notFound("该简报没有内容 (the archived summary has no content)");
+		const model = JSON.parse(gunzipSync(part.model as Uint8Array).toString("utf8")) as SummaryModel;
+		const html = typeof part.htmlKey === "string" ? await (await archiveS3()).get(part.htmlKey) : gunzipSync(part.html as Uint8Array).toString("utf8");
+		return { ...entry, ...(typeof part.generatedAt === "string" ? { generatedAt: part.generatedAt } : {}), locale: chosen, model, html };
+	};
+
+	// ---------------------------------------------------------------------------------------------
+	// The run
+
+	const emailFor = (c: CompiledSummary, r: Pick<Recipient, "name" | "email">): MailMessage => {
+		const email = renderEmail(c.model, c.charts, { recipientName: r.name });
+		return { from: config.mailFrom, to: r.email, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments };
+	};
+
+	const surfaceFailures = async (month: string, failures: RunFailure[], actor: string, now: Date): Promise<void> => {
+		if (failures.length === 0) return;
+		metricSink(emfLine("SummaryDeliveryFailed", failures.length, { month, recipientIds: failures.map((f) => f.recipientId) }, now));
+		try {
+			await audit.record({ at: now.toISOString(), by: actor, action: "summary.delivery-failed", target: month, detail: { failures } });
+		} catch (err) {
+			log.error("could not audit summary delivery failures", { month, error: errorText(err) });
+		}
+	};
+
+	const dashboardUrl = (): string => `${config.siteUrl.replace(/\/+$/, "")}/`;
+
+	const resolveMonth = (month: string | undefined, now: Date): string => {
+		const m = month ?? lastFullMonth(now);
+		if (!isMonth(m)) throw new AppError("bad-request", "月份格式应为 YYYY-MM (month must be YYYY-MM)", { month: "YYYY-MM" });
+		if (isFutureMonth(m, now)) throw new AppError("bad-request", "不能为未来月份生成简报 (cannot summarise a future month)", { month: "未来月份 (future month)" });
+		return m;
+	};
+
+	/**
+	 * The scheduled job. Compiles each (scope, locale) once, archives it, and delivers to every active recipient
+	 * exactly once per month (delivery records). Never throws for one recipient; the caller decides what a run with
+	 * failures means (see functions/handlers/summary-job.ts).
+	 *
+	 * `to` sends ONE copy of the division's summary to that address (a preview or a test of the mail set-up): it
+	 * writes no delivery record and no archive, so it neither counts as, nor blocks, the month's real delivery.
+	 */
+	const runMonthly = async (opts: { month?: string; dryRun?: boolean; to?: string; now?: Date; actor?: string; locale?: Locale } = {}): Promise<RunResult> => {
+		const now = opts.now ?? app.now();
+		const month = resolveMonth(opts.month, now);
+		const dryRun = opts.dryRun === true;
+		const actor = opts.actor ?? "schedule";
+		const generatedAt = now.toISOString();
+		const result: RunResult = { month, dryRun, recipients: 0, sent: 0, skipped: 0, failed: 0, compiled: 0, archived: 0, failures: [] };
+
+		if (opts.to) {
+			const idx = await app.catalog();
+			const c = await compileFor({ month, scopeOrg: idx.divisionId, locale: opts.locale ?? "zh-CN", dashboardUrl: dashboardUrl(), generatedAt });
+			const message = emailFor(c, { name: "", email: opts.to });
+			result.recipients = 1;
+			result.compiled = 1;
+			if (dryRun) {
+				result.plan = [{ recipientId: "(to)", email: opts.to, scope: idx.divisionId, locale: c.model.locale, action: "send", subject: message.subject }];
+				log.info("summary dry run: would send", { month, to: opts.to, subject: message.subject });
+				return result;
+			}
+			const transport = await openTransport();
+			try {
+				const { messageId } = await transport.send(message);
+				result.sent = 1;
+				log.info("summary preview sent", { month, to: opts.to, messageId });
+			} catch (err) {
+				result.failed = 1;
+				result.failures.push({ recipientId: "(to)", error: errorText(err) });
+				log.error("summary preview failed", { month, to: opts.to, error: errorText(err) });
+			} finally {
+				transport.close?.();
+			}
+			return result;
+		}
+
+		const active = await recipients.listActive();
+		result.recipients = active.length;
+		const existing = new Map((await deliveries.list(month)).map((d) => [d.recipientId, d]));
+
+		// One compile per (scope, locale), shared by its recipients; a scope's data is loaded once for both locales.
+		const scopeData = new Map<string, Promise<ScopeData>>();
+		const compiled = new Map<string, Promise<CompiledSummary>>();
+		const compiledFor = (r: Recipient): Promise<CompiledSummary> => {
+			const key = `${r.scopeOrgId}|${r.locale}`;
+			let c = compiled.get(key);
+			if (!c) {
+				let d = scopeData.get(r.scopeOrgId);
+				if (!d) {
+					d = loadScope(month, r.scopeOrgId);
+					scopeData.set(r.scopeOrgId, d);
+				}
+				c = d.then((data) => compileFrom(data, { month, scopeOrg: r.scopeOrgId, locale: r.locale, dashboardUrl: dashboardUrl(), generatedAt }));
+				compiled.set(key, c);
+			}
+			return c;
+		};
+
+		// Compile up front for recipients that have no record yet: a failure here (a dependency down) leaves no
+		// record, so the next run or Lambda's retry tries them again, instead of recording a build failure.
+		const pending = active.filter((r) => !existing.has(r.id));
+		const broken = new Map<string, string>();
+		const groups = [...new Map(pending.map((r) => [`${r.scopeOrgId}|${r.locale}`, r])).values()];
+		for (const r of groups) {
+			try {
+				const c = await compiledFor(r);
+				result.compiled++;
+				if (!dryRun) {
+					try {
+						await archive(c);
+						result.archived++;
+					} catch (err) {
+						// The archive is a copy for the site; a failed write must not hold back the email.
+						log.error("summary could not be archived", { month, scope: r.scopeOrgId, locale: r.locale, error: errorText(err) });
+					}
+				}
+			} catch (err) {
+				broken.set(`${r.scopeOrgId}|${r.locale}`, errorText(err));
+				log.error("summary could not be compiled", { month, scope: r.scopeOrgId, locale: r.locale, error: errorText(err) });
+			}
+		}
+		const compileFailures: RunFailure[] = pending
+			.filter((r) => broken.has(`${r.scopeOrgId}|${r.locale}`))
+			.map((r) => ({ recipientId: r.id, error: `compile failed: ${broken.get(`${r.scopeOrgId}|${r.locale}`)}` }));
+		const deliverable = active.filter((r) => !broken.has(`${r.scopeOrgId}|${r.locale}`) || existing.has(r.id));
+
+		if (dryRun) {
+			result.plan = [];
+			for (const r of active) {
+				const rec = existing.get(r.id);
+				if (rec) {
+					result.plan.push({ recipientId: r.id, email: r.email, scope: r.scopeOrgId, locale: r.locale, action: "skip", status: rec.status });
+					result.skipped++;
+				} else if (!broken.has(`${r.scopeOrgId}|${r.locale}`)) {
+					const subject = emailFor(await compiledFor(r), r).subject;
+					result.plan.push({ recipientId: r.id, email: r.email, scope: r.scopeOrgId, locale: r.locale, action: "send", subject });
+				}
+			}
+			result.failures = compileFailures;
+			result.failed = compileFailures.length;
+			for (const p of result.plan) log.info(`summary dry run: would ${p.action}`, { month, ...p });
+			return result;
+		}
+
+		const transport = deliverable.length > 0 ? await openTransport() : null;
+		try {
+			const report = transport
+				? await deliverSummaries({
+						month,
+						recipients: deliverable,
+						buildEmail: async (r) => emailFor(await compiledFor(r), r),
+						transport,
+						deliveries,
+						logger: log,
+						...(deps.sleep ? { sleep: deps.sleep } : {}),
+					})
+				: { month, sent: [], skipped: [], failed: [] };
+			result.sent = report.sent.length;
+			result.skipped = report.skipped.length;
+			result.failures = [...compileFailures, ...report.failed.map((f) => ({ recipientId: f.recipientId, error: f.error }))];
+			result.failed = result.failures.length;
+		} finally {
+			transport?.close?.();
+		}
+		log.info("summary run finished", { month, actor, recipients: result.recipients, sent: result.sent, skipped: result.skipped, failed: result.failed, compiled: result.compiled, archived: result.archived });
+		await surfaceFailures(month, result.failures, actor, now);
+		if (actor !== "schedule") {
+			await audit.record({ at: now.toISOString(), by: actor, action: "summary.run", target: month, detail: { sent: result.sent, skipped: result.skipped, failed: result.failed } });
+		}
+		return result;
+	};
+
+	/** Explicit, audited resend to one recipient, whatever the month's record says (see deliver.ts resendSummary). */
+	const resend = async (month: string, recipientId: string, actor: string, reason?: string, now: Date = app.now()) => {
+		const m = resolveMonth(month, now);
+		const recipient = await recipients.get(recipientId);
+		if (!recipient) throw notFound(`收件人 ${recipientId} 不存在 (no such recipient)`);
+		const c = await compileFor({ month: m, scopeOrg: recipient.scopeOrgId, locale: recipient.locale, dashboardUrl: dashboardUrl(), generatedAt: now.toISOString() });
+		await archive(c);
+		const transport = await openTransport();
+		try {
+			const r = await resendSummary({
+				month: m,
+				recipient,
+				buildEmail: () => emailFor(c, recipient),
+				transport,
+				deliveries,
+				audit: { actor, ...(reason ? { reason } : {}) },
+				logger: log,
+				staleAfterMs: STALE_SENDING_MS,
+				...(deps.sleep ? { sleep: deps.sleep } : {}),
+			});
+			if (r.outcome === "busy") throw conflict("该收件人的简报正在发送中，请稍后再试 (a send for this recipient is in progress)", { record: r.record });
+			if (r.outcome === "failed") await surfaceFailures(m, [{ recipientId, error: r.entry.error }], actor, now);
+			return { month: m, recipientId, ...r };
+		} finally {
+			transport.close?.();
+		}
+	};
+
+	/** The month's delivery records with the recipient's name and address, and active recipients not sent to yet. */
+	const listDeliveries = async (month: string, now: Date = app.now()) => {
+		const [records, all] = await Promise.all([deliveries.list(month), recipients.list()]);
+		const byId = new Map(all.map((r) => [r.id, r]));
+		const rows = records.map((d: DeliveryRecord) => {
+			const r = byId.get(d.recipientId);
+			const { claimToken: _token, ...rest } = d;
+			return {
+				...rest,
+				...(r ? { name: r.name, email: r.email, scopeOrgId: r.scopeOrgId, locale: r.locale } : {}),
+				// A 'sending' record this old will not finish on its own: an operator resends (or checks the mailbox).
+				stuck: d.status === "sending" && now.getTime() - Date.parse(d.claimedAt) > STALE_SENDING_MS,
+			};
+		});
+		const recorded = new Set(records.map((d) => d.recipientId));
+		const notYet = all.filter((r) => r.active && !recorded.has(r.id)).map((r) => ({ recipientId: r.id, name: r.name, email: r.email, scopeOrgId: r.scopeOrgId }));
+		return { month, deliveries: rows, notYet };
+	};
+
+	// Recipients, with an audit trail (who changed the list of people who get the leaders' email).
+	const recipientAdmin = {
+		list: () => recipients.list(),
+		create: async (by: string, input: RecipientInput) => {
+			const r = await recipients.create(input);
+			await audit.record({ at: app.now().toISOString(), by, action: "recipient.create", target: r.id, detail: { email: r.email, scopeOrgId: r.scopeOrgId } });
+			return r;
+		},
+		update: async (by: string, id: string, input: RecipientInput) => {
+			const r = await recipients.update(id, input);
+			await audit.record({ at: app.now().toISOString(), by, action: "recipient.update", target: id, detail: { email: r.email, scopeOrgId: r.scopeOrgId, active: r.active } });
+			return r;
+		},
+		remove: async (by: string, id: string) => {
+			await recipients.remove(id);
+			await audit.record({ at: app.now().toISOString(), by, action: "recipient.delete", target: id });
+		},
+	};
+
+	return { compileFor, archive, listArchive, listArchiveFor, getArchived, runMonthly, resend, listDeliveries, recipients: recipientAdmin };
+};
+
+export type SummaryService = ReturnType<typeof createSummaryService>;

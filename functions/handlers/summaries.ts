@@ -1,0 +1,62 @@
+// Lambda: monthly summaries — the archive (list, read), recipients, run now / resend, delivery records.
+import { z } from "zod";
+import { getApp } from "../commons/app";
+import { createHandler, parseWith, type RouteRequest } from "../commons/http";
+import { createSummaryService } from "../commons/services/summaries";
+import { isMonth, lastFullMonth } from "../core/periods";
+import { makeRecipientInputSchema } from "../summary/recipient-store";
+
+const app = getApp();
+const summaries = createSummaryService(app);
+
+const month = z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" });
+const readQuery = z.object({ locale: z.enum(["zh-CN", "en"], { error: "locale 应为 zh-CN 或 en (zh-CN or en)" }).optional() }).passthrough();
+const deliveriesQuery = z.object({ month: month.optional() }).passthrough();
+const recipientId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "收件人编号格式错误 (bad recipient id)" });
+const runBody = z
+	.object({
+		month: month.optional(),
+		dryRun: z.boolean({ error: "应为 true 或 false (true or false)" }).optional(),
+		resend: z.object({ recipientId, reason: z.string().trim().max(500, { error: "最多500字 (at most 500 characters)" }).optional() }).strict().optional(),
+	})
+	.strict();
+
+const by = (req: RouteRequest) => req.principal!.sub;
+const recipientBody = async (req: RouteRequest) => {
+	const idx = await app.catalog();
+	return parseWith(makeRecipientInputSchema((id) => idx.unitById.has(id)), req.json(), "收件人信息有误 (invalid recipient)");
+};
+
+export const handler = createHandler(
+	"summaries",
+	{
+		"GET /api/summaries": async (req) => ({ body: { orgUnit: req.access.orgUnit, items: await summaries.listArchive(req.access.orgUnit!) } }),
+		"GET /api/summaries/{month}/{scope}": async (req) => {
+			const q = parseWith(readQuery, req.query);
+			return { body: await summaries.getArchived(parseWith(month, req.params.month), req.params.scope as string, q.locale) };
+		},
+		"GET /api/admin/recipients": async () => ({ body: { recipients: await summaries.recipients.list() } }),
+		"POST /api/admin/recipients": async (req) => ({ status: 201, body: await summaries.recipients.create(by(req), await recipientBody(req)) }),
+		"PUT /api/admin/recipients/{recipientId}": async (req) => {
+			const id = parseWith(recipientId, req.params.recipientId);
+			return { body: await summaries.recipients.update(by(req), id, await recipientBody(req)) };
+		},
+		"DELETE /api/admin/recipients/{recipientId}": async (req) => {
+			await summaries.recipients.remove(by(req), parseWith(recipientId, req.params.recipientId));
+			return { status: 204 };
+		},
+		"POST /api/admin/summaries/run": async (req) => {
+			const body = parseWith(runBody, req.rawBody().length > 0 ? req.json() : {});
+			if (body.resend) {
+				const m = body.month ?? lastFullMonth(app.now());
+				return { body: await summaries.resend(m, body.resend.recipientId, by(req), body.resend.reason) };
+			}
+			return { body: await summaries.runMonthly({ month: body.month, dryRun: body.dryRun, actor: by(req) }) };
+		},
+		"GET /api/admin/summaries/deliveries": async (req) => {
+			const q = parseWith(deliveriesQuery, req.query);
+			return { body: await summaries.listDeliveries(q.month ?? lastFullMonth(app.now())) };
+		},
+	},
+	{ catalog: app.catalog },
+);

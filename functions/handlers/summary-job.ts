@@ -1,0 +1,43 @@
+// Lambda: the scheduled monthly summary. Invoked asynchronously by EventBridge Scheduler (global partition) or an
+// EventBridge rule (aws-cn) with `{ source: "schedule", schedule }`, by the local scheduler with an EventBridge-like
+// event, or by hand (`aws lambda invoke --payload '{"month":"2025-06"}'`). An optional `month` / `dryRun` may sit at
+// the top level or under `detail`.
+//
+// Failure policy:
+// - Partial failure (some recipients failed, others were sent or had been sent): reported, NOT thrown. The failed
+//   recipients already have a `failed` delivery record, the run emitted the SummaryDeliveryFailed metric (alarm) and an
+//   audit event; throwing would only make Lambda retry the whole run, which cannot help them (only an explicit resend
+//   retries a failed record) and would add noise.
+// - Total failure (something failed and nothing was sent in this run, e.g. the SMTP relay or DynamoDB is down, or
+//   every compile failed): thrown. Lambda's async retries then run the job again (recipients without a record, such
+//   as compile or claim failures, get another chance; sent ones are never sent twice), and after the retries the
+//   event lands in the dead-letter queue, which has its own alarm.
+import { z } from "zod";
+import { getApp } from "../commons/app";
+import { AppError } from "../commons/errors";
+import { zodFields } from "../commons/http";
+import { createSummaryService, type RunResult, type SummaryService } from "../commons/services/summaries";
+import { isMonth } from "../core/periods";
+
+const overrides = z.object({
+	month: z.string().refine(isMonth, { error: "month must be YYYY-MM" }).optional(),
+	dryRun: z.boolean().optional(),
+});
+const eventSchema = overrides.extend({ detail: overrides.passthrough().optional() }).passthrough();
+
+let service: SummaryService | undefined;
+
+/** True when the run failed as a whole: something failed and nothing was sent. */
+export const isTotalFailure = (r: RunResult): boolean => r.failed > 0 && r.sent === 0;
+
+export const handler = async (event: unknown): Promise<RunResult> => {
+	const parsed = eventSchema.safeParse(event ?? {});
+	if (!parsed.success) throw new AppError("bad-request", "Invalid summary job event", zodFields(parsed.error));
+	const e = parsed.data;
+	service ??= createSummaryService(getApp());
+	const result = await service.runMonthly({ month: e.month ?? e.detail?.month, dryRun: e.dryRun ?? e.detail?.dryRun, now: new Date(), actor: "schedule" });
+	if (isTotalFailure(result)) {
+		throw new AppError("unavailable", `Monthly summary ${result.month}: all ${result.failed} deliveries failed (${result.failures[0]?.error ?? "unknown"})`);
+	}
+	return result;
+};
