@@ -197,4 +197,35 @@ describe("browser flows", () => {
 		await page.getByRole("button", { name: "切换到中文" }).click();
 		await visible(page.getByRole("heading", { name: "总览", level: 1 }));
 	});
+
+	test("(8) a draft survives a reload and a dropped connection, and a stale version offers a reload", async () => {
+		const { page, context } = await browser();
+		await signIn(page, "reporter-t31", `/entry?period=${month}`);
+		await fillForm(page, validValues({ BEDS: 42 }));
+		await page.waitForTimeout(600); // the local draft is written 250 ms after the last keystroke
+		await page.reload();
+		await expectText(page.getByRole("status").filter({ hasText: "已恢复" }), "已恢复您在本机未保存的修改");
+		await expect.poll(() => page.locator("#v-BEDS").inputValue(), { timeout: 30_000 }).toBe("42");
+
+		await context.setOffline(true);
+		await page.getByRole("button", { name: "保存草稿" }).click();
+		await expectText(page.getByTestId("entry-message"), "网络中断");
+		await context.setOffline(false);
+		await page.getByTestId("entry-message").getByRole("button", { name: "重试" }).click();
+		await expectText(page.getByTestId("entry-message"), "草稿已保存");
+		await expectExactText(page.getByTestId("submission-status"), "草稿");
+
+		// Someone else saves meanwhile: the next save is refused as stale and the page offers the new version.
+		const token = await tokenFor("reporter-t31");
+		const other = await apiCall(token, "PUT", `/submissions/t31/${month}`, { values: validValues({ BEDS: 44 }), action: "save" });
+		expect(other.status).toBe(200);
+		await page.locator("#v-BEDS").fill("43");
+		await page.getByRole("button", { name: "保存草稿" }).click();
+		await expectText(page.getByTestId("entry-message"), "刷新后重试");
+		await page.getByRole("button", { name: "加载最新版本" }).click();
+		await expectText(page.getByRole("status").filter({ hasText: "已恢复" }), "服务器上的数据已更新");
+		await expect.poll(() => page.locator("#v-BEDS").inputValue(), { timeout: 30_000 }).toBe("43");
+		await page.getByRole("button", { name: "保存草稿" }).click();
+		await expectText(page.getByTestId("entry-message"), "草稿已保存");
+	});
 });
