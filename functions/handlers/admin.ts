@@ -4,6 +4,7 @@ import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
 import { createAnalyticsService } from "../commons/services/analytics";
+import { createImportRoutes } from "../commons/services/imports";
 import { createSubmissionService, periodParamSchema } from "../commons/services/submissions";
 import { isMonth, isPeriod } from "../core/periods";
 
@@ -11,6 +12,7 @@ const app = getApp();
 const admin = createAdminService(app);
 const analytics = createAnalyticsService(app);
 const submissions = createSubmissionService(app);
+const imports = createImportRoutes(app);
 
 const verifyQuery = z.object({ period: z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" }).optional() }).passthrough();
 const auditQuery = z.object({ month: z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" }).optional() }).passthrough();
@@ -32,6 +34,9 @@ export const handler = createHandler(
 		"GET /api/admin/users": async () => ({ body: { users: await admin.listUsers() } }),
 		"POST /api/admin/users": async (req) => ({ status: 201, body: await admin.createUser(by(req), parseWith(userCreateSchema, req.json())) }),
 		"PATCH /api/admin/users/{username}": async (req) => ({ body: await admin.patchUser(by(req), req.params.username as string, parseWith(userPatchSchema, req.json())) }),
+		"POST /api/imports": imports.postImport,
+		"GET /api/imports/{importId}": imports.getImport,
+		"GET /api/exports": imports.getExport,
 		"GET /api/admin/audit": async (req) => {
 			const q = parseWith(auditQuery, req.query);
 			return { body: { events: await admin.audit.list(q.month ?? app.now().toISOString().slice(0, 7)) } };
