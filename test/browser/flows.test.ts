@@ -193,6 +193,7 @@ describe("browser flows", () => {
 		await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
 		await page.reload();
 		await visible(page.getByRole("heading", { name: "Dashboard", level: 1 }));
+		await visible(page.getByRole("region", { name: "Indicator status counts" }));
 		await screenshot(page, "dashboard-en");
 		await page.getByRole("button", { name: "切换到中文" }).click();
 		await visible(page.getByRole("heading", { name: "总览", level: 1 }));

@@ -82,10 +82,28 @@ export async function completeSignIn(): Promise<string> {
 	return typeof returnTo === "string" && returnTo.startsWith("/") && !returnTo.startsWith("//") && !returnTo.startsWith("/auth/") ? returnTo : "/";
 }
 
+const SIGNED_OUT = "hpm.signedOut";
+
+/** True once after a sign-out, so the app shows "you have signed out" instead of the login page at once. */
+export const takeSignedOutFlag = (): boolean => {
+	try {
+		const v = sessionStorage.getItem(SIGNED_OUT);
+		sessionStorage.removeItem(SIGNED_OUT);
+		return v === "1";
+	} catch {
+		return false;
+	}
+};
+
 export async function signOut(): Promise<void> {
 	const um = await userManager();
 	const user = await um.getUser();
 	await um.removeUser();
+	try {
+		sessionStorage.setItem(SIGNED_OUT, "1");
+	} catch {
+		// Storage unavailable: the login page shows instead.
+	}
 	try {
 		await um.signoutRedirect(user?.id_token ? { id_token_hint: user.id_token } : {});
 	} catch {
