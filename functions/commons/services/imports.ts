@@ -388,6 +388,7 @@ export const createImportService = (app: App, options: ImportOptions = {}) => {
 						body: item.body,
 						...(item.ifMatch !== undefined ? { ifMatch: item.ifMatch } : {}),
 						idempotencyKey: `import.${importId}.r${item.row}`,
+						source: "import",
 					});
 					report.outcome = r.status === 201 ? "created" : "updated";
 					report.version = r.body.submission.version;

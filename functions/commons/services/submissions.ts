@@ -88,6 +88,8 @@ export interface PutInput {
 	body: SubmissionBody;
 	ifMatch?: number;
 	idempotencyKey?: string;
+	/** Recorded as the version's action instead of save/submit (bulk imports keep their own label in history). */
+	source?: "import";
 }
 
 export interface PutResult {
@@ -184,7 +186,7 @@ export const createSubmissionService = (app: App) => {
 				unitId,
 				period,
 				version: after.version,
-				action: body.action,
+				action: input.source ?? body.action,
 				status,
 				at,
 				by: principal.sub,
