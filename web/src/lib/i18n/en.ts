@@ -358,4 +358,6 @@ export const en: Record<MessageKey, string> = {
 	"punct.sentenceSeparator": "; ",
 	"lang.zh-CN": "中文 (Chinese)",
 	"lang.en": "English",
+	"approvals.jump": "Changed a lot since last month; check it",
+	"entry.tryYear": "Report the {year} yearly figures",
 };

@@ -356,6 +356,8 @@ export const zhCN = {
 	"punct.sentenceSeparator": "；",
 	"lang.zh-CN": "中文",
 	"lang.en": "English",
+	"approvals.jump": "与上月相比变化过大，请核实",
+	"entry.tryYear": "填报 {year} 年度数据",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
