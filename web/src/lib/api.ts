@@ -32,6 +32,14 @@ export class ApiError extends Error {
 	get isNotFound(): boolean {
 		return this.status === 404;
 	}
+
+	/**
+	 * The service behind the route does not exist yet: API Gateway's bare 404 (no request id), or a declared
+	 * route whose function has no implementation for it yet ("no such route").
+	 */
+	get isNotDeployed(): boolean {
+		return this.status === 404 && (!this.requestId || /no such route|未找到该接口/i.test(this.message));
+	}
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
