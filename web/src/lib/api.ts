@@ -132,7 +132,6 @@ export const api = {
 		}),
 	patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, { body }),
 	delete: <T>(path: string) => request<T>("DELETE", path),
-	upload: <T>(path: string, file: File) => request<T>("POST", path, { rawBody: file, headers: { "content-type": file.type || "application/octet-stream", "x-filename": encodeURIComponent(file.name) } }),
 	download: (path: string, query?: Query) => request<Response>("GET", path, { query, raw: true, headers: { accept: "*/*" } }),
 };
 

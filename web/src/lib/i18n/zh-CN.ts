@@ -319,7 +319,7 @@ export const zhCN = {
 	"targetKind.continuous-improvement": "持续改善",
 	"targetKind.proportional": "同比例提高",
 	"data.import": "Excel 导入",
-	"data.importText": "上传按模板填写的 Excel 文件（.xlsx），系统逐行校验并导入。",
+	"data.importText": "上传与导出格式相同的 Excel（.xlsx）或 CSV 文件。先整体校验，全部通过才导入；数据与手工填报一样校验、留痕并汇总。",
 	"data.file": "选择文件",
 	"data.startImport": "开始导入",
 	"data.progress": "已处理 {processed} / {total} 行",
@@ -358,6 +358,13 @@ export const zhCN = {
 	"lang.en": "English",
 	"approvals.jump": "与上月相比变化过大，请核实",
 	"entry.tryYear": "填报 {year} 年度数据",
+	"data.checkFile": "仅检查文件",
+	"data.importValidated": "文件检查通过：共 {total} 行，可以导入。",
+	"data.importDone": "导入完成：新增 {created}，更新 {updated}，未变 {unchanged}。",
+	"data.importFailed": "{failed} 行写入失败。",
+	"data.validatedRows": "已检查 {total} 行",
+	"data.rowsWithErrors": "{n} 行有错误，未导入任何数据。",
+	"history.action.import": "批量导入",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
