@@ -64,7 +64,10 @@ const compile = (def: RouteDef): CompiledRoute => {
 
 const compiled = routes.map(compile).sort((a, b) => b.weight - a.weight);
 
-export const matchRoute = (method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | { methodNotAllowed: true } | null => {
+export const matchRoute = (
+	method: string,
+	path: string,
+): { route: CompiledRoute; params: Record<string, string> } | { methodNotAllowed: true } | { badEncoding: true } | null => {
 	let pathMatched = false;
 	for (const r of compiled) {
 		const m = r.regex.exec(path);
@@ -72,9 +75,14 @@ export const matchRoute = (method: string, path: string): { route: CompiledRoute
 		pathMatched = true;
 		if (r.def.method !== method && r.def.method !== "ANY") continue;
 		const params: Record<string, string> = {};
-		r.names.forEach((n, i) => {
-			params[n] = decodeURIComponent(m[i + 1] as string);
-		});
+		for (const [i, n] of r.names.entries()) {
+			try {
+				params[n] = decodeURIComponent(m[i + 1] as string);
+			} catch {
+				// API Gateway refuses a path whose percent-encoding is not valid UTF-8 before any Lambda runs.
+				return { badEncoding: true };
+			}
+		}
 		return { route: r, params };
 	}
 	return pathMatched ? { methodNotAllowed: true } : null;
@@ -251,6 +259,7 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
 		try {
 			const match = matchRoute(method, url.pathname);
 			// API Gateway answers unknown routes with 404 {"message":"Not Found"} before any Lambda runs.
+			if (match && "badEncoding" in match) return sendJson(res, 400, { message: "Bad Request" });
 			if (!match || "methodNotAllowed" in match) return sendJson(res, 404, { message: "Not Found" });
 			let claims: Record<string, string> | null = null;
 			if (match.route.def.roles !== "public") {

@@ -22,9 +22,19 @@ const valueSchema = z.union([z.number({ error: "必须是数字 (must be a numbe
 
 export const submissionBodySchema = z
 	.object({
-		values: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad element code)" }), valueSchema, {
-			error: "values 必须是对象 (values must be an object)",
-		}),
+		values: z
+			.unknown()
+			// JSON.parse keeps "__proto__" as an own key, but a record schema would drop it silently.
+			.superRefine((v, ctx) => {
+				if (v !== null && typeof v === "object" && Object.hasOwn(v, "__proto__")) {
+					ctx.addIssue({ code: "custom", message: "未知数据项 (unknown data element)", path: ["__proto__"] });
+				}
+			})
+			.pipe(
+				z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad element code)" }), valueSchema, {
+					error: "values 必须是对象 (values must be an object)",
+				}),
+			),
 		comment: z.string().max(2000, { error: "备注最多2000字 (comment too long)" }).optional(),
 		action: z.enum(["save", "submit"], { error: "action 必须是 save 或 submit (action must be save or submit)" }),
 	})
@@ -239,6 +249,11 @@ export const createSubmissionService = (app: App) => {
 		return withRetry(retryOnVersionConflict(async () => {
 			const before = await repo.get(unitId, period);
 			if (!before) throw notFound("该期尚未填报 (nothing reported for this period)");
+			// A retry of a decision that already committed (the reply was lost) answers as the first did.
+			const decided = action === "approve" ? "approved" : "returned";
+			if (before.status === decided && before.updatedBy === principal.sub && (action === "approve" || before.reviewComment === body.comment)) {
+				return { submission: before, issues: [], ...times, locked: lockState(times.deadline, times.lockAt, now, before.reopened).locked };
+			}
 			const status = statusAfterReview(before.status, action);
 			const at = now.toISOString();
 			const after: StoredSubmission = {
