@@ -59,3 +59,10 @@ export const childrenOf = (idx: Pick<CatalogIndex, "unitById">, orgId: string): 
 /** The data elements on a unit type's form for monthly or yearly periods. */
 export const formElements = (elements: Iterable<DataElement>, type: UnitType | undefined, frequency: "monthly" | "yearly"): DataElement[] =>
 	[...elements].filter((e) => type !== undefined && e.frequency === frequency && e.reportedBy.includes(type));
+
+/**
+ * The plan a dashboard, an export or a summary uses when none is asked for: the most recent plan that has
+ * started by `year` (十四五 until an admin adds the 15th plan), the longer one on a tie.
+ */
+export const defaultPlan = <P extends { startYear: number; endYear: number }>(plans: readonly P[], year: number): P | undefined =>
+	[...plans].filter((p) => p.startYear <= year).sort((a, b) => b.startYear - a.startYear || b.endYear - a.endYear)[0] ?? plans[0];

@@ -54,7 +54,7 @@ export const planBodySchema = z
 						targets: z.array(z.object({ year, target, printed: z.string().max(100) })).min(1, { error: "至少一个目标 (at least one target)" }),
 						direction: z.enum(["increase", "decrease"]),
 						nature: z.enum(["binding", "expected"]),
-						note: i18n.optional(),
+						note: z.object({ zh: z.string().trim().max(2000), en: z.string().trim().max(2000) }).optional(),
 					})
 					.strict(),
 			)

@@ -2,10 +2,10 @@
 // (a handful of Queries per request), so a progress read costs O(indicators), never O(submissions).
 import { type AggKind, aggId, type Mode, parseAggId, readAgg, recomputeAggregates, type SubmissionState } from "../../core/aggregation";
 import type { BreakdownReport, CompletenessReport, Coverage, ProgressReport, ProgressRow, SeriesReport } from "../../core/api-types";
-import { type CatalogIndex, childrenOf, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
+import { type CatalogIndex, childrenOf, defaultPlan, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { formulaCodes } from "../../core/formula";
 import { evaluateIndicator, roundTo } from "../../core/indicator-eval";
-import { deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
+import { currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
 import { evaluateStatus, finalTarget, type TargetContext } from "../../core/targets";
 import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from "../../core/types";
 import type { App } from "../app";
@@ -115,7 +115,7 @@ export const createAnalyticsService = (app: App) => {
 	};
 
 	const planOf = (idx: CatalogIndex, planId: string | undefined): Plan => {
-		const plan = planId ? idx.planById.get(planId) : idx.catalog.plans[0];
+		const plan = planId ? idx.planById.get(planId) : defaultPlan(idx.catalog.plans, Number(currentMonth(app.now()).slice(0, 4)));
 		if (!plan) throw notFound(`未知规划 ${planId} (unknown plan)`);
 		return plan;
 	};

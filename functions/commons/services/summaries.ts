@@ -9,7 +9,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CompletenessReport, ProgressReport, SeriesPoint } from "../../core/api-types";
-import { type CatalogIndex, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
+import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../../core/periods";
 import type { DataElement, Locale, OrgUnit, Plan } from "../../core/types";
 import { type ChartImage, renderSummaryCharts } from "../../summary/charts";
@@ -227,14 +227,9 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		return s3;
 	};
 
-	/**
-	 * The plan a summary reports on: the one asked for, else the plan in force in that month that started last (the
-	 * current five-year plan, 2021–2025 十四五, over the longer Healthy Bingtuan 2030), else the catalog's first.
-	 */
+	/** The plan a summary reports on: the one asked for, else the same default the dashboard opens on. */
 	const planOf = (idx: CatalogIndex, month: string, planId?: string): Plan => {
-		const year = yearOf(month);
-		const inForce = idx.catalog.plans.filter((p) => p.startYear <= year && year <= p.endYear).sort((a, b) => b.startYear - a.startYear);
-		const plan = planId ? idx.planById.get(planId) : (inForce[0] ?? idx.catalog.plans[0]);
+		const plan = planId ? idx.planById.get(planId) : defaultPlan(idx.catalog.plans, yearOf(month));
 		if (!plan) throw notFound(`未知规划 ${planId} (unknown plan)`);
 		return plan;
 	};

@@ -110,6 +110,5 @@ export const readableOrgs = (units: OrgUnit[], m: Me | null): OrgOption[] => {
 	});
 };
 
-/** The plan a dashboard opens with: the most recent one that has started (the 15th plan once added). */
-export const defaultPlan = (plans: PlanSummary[], year: number): PlanSummary | undefined =>
-	[...plans].filter((p) => p.startYear <= year).sort((a, b) => b.startYear - a.startYear || b.endYear - a.endYear)[0] ?? plans[0];
+/** The plan a dashboard opens with: the same rule as the API's and the summary's (the 15th plan once added). */
+export { defaultPlan } from "$core/catalog-index";

@@ -63,11 +63,11 @@ export const zhCN = {
 	"filter.months": "月份",
 	"filter.years": "年度",
 
-	"status.achieved": "达标",
-	"status.on-track": "按进度",
-	"status.behind": "滞后",
-	"status.off-track": "严重滞后",
-	"status.no-data": "无数据",
+	"status.achieved": "已达标",
+	"status.on-track": "符合进度",
+	"status.behind": "落后进度",
+	"status.off-track": "偏离目标",
+	"status.no-data": "暂无数据",
 
 	"nature.binding": "约束性",
 	"nature.expected": "预期性",
