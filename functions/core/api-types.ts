@@ -42,6 +42,8 @@ export interface ProgressRow {
 	expected: number | null;
 	status: IndicatorStatus;
 	coverage: Coverage;
+	/** The last N months up to the period, when asked for with `trend=N` (sparklines). */
+	trend?: SeriesPoint[];
 }
 
 export interface ProgressReport {

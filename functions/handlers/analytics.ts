@@ -11,7 +11,9 @@ const analytics = createAnalyticsService(app);
 const period = z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" });
 const flag = z.enum(["true", "false"], { error: "应为 true 或 false (true or false)" }).transform((v) => v === "true").optional();
 const plan = z.string().regex(/^[a-z0-9-]{1,64}$/, { error: "规划编号格式错误 (bad plan id)" }).optional();
-const progressQuery = z.object({ plan, period, approvedOnly: flag }).passthrough();
+const progressQuery = z
+	.object({ plan, period, approvedOnly: flag, trend: z.coerce.number({ error: "trend 应为1-24的整数 (trend must be 1-24)" }).int().min(1).max(24).optional() })
+	.passthrough();
 const seriesQuery = z
 	.object({ from: period, to: period, plan, approvedOnly: flag })
 	.passthrough()
@@ -25,7 +27,7 @@ export const handler = createHandler(
 	{
 		"GET /api/progress": async (req) => {
 			const q = parseWith(progressQuery, req.query);
-			return { body: await analytics.progress({ planId: q.plan, period: q.period, orgUnit: req.access.orgUnit!, approvedOnly: q.approvedOnly }) };
+			return { body: await analytics.progress({ planId: q.plan, period: q.period, orgUnit: req.access.orgUnit!, approvedOnly: q.approvedOnly, trend: q.trend }) };
 		},
 		"GET /api/indicators/{code}/series": async (req) => {
 			const q = parseWith(seriesQuery, req.query);

@@ -70,10 +70,13 @@ describe("entry form and the save → submit → approve workflow", () => {
 		expect(agg.s_BEDS).toBe(values.BEDS);
 		expect(agg.n_BEDS).toBe(1);
 		expect((await aggregate("div", month)).s_BEDS).toBe(values.BEDS);
-		const p = await leader.call("GET", `/api/progress?plan=tmg-14th&period=${month}&orgUnit=tarim`);
+		const p = await leader.call("GET", `/api/progress?plan=tmg-14th&period=${month}&orgUnit=tarim&trend=3`);
 		expect(p.status).toBe(200);
 		const beds = p.body.rows.find((row: { indicatorCode: string }) => row.indicatorCode === "BEDS_PER_1000");
 		expect(beds.numerator).toBe(values.BEDS);
+		// The sparkline comes with the figures and ends with this month's value.
+		expect(beds.trend.map((x: { period: string }) => x.period)).toEqual([addMonths(month, -2), addMonths(month, -1), month]);
+		expect(beds.trend[2].value).toBe(beds.value);
 		expect(beds.denominator).toBe(values.POPULATION);
 		expect(beds.coverage.reported).toBe(1);
 	});

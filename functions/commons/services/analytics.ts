@@ -1,11 +1,11 @@
 // Progress, series, breakdown, completeness and aggregate verification. Reads aggregate items by key
 // (a handful of Queries per request), so a progress read costs O(indicators), never O(submissions).
 import { type AggKind, aggId, type Mode, parseAggId, readAgg, recomputeAggregates, type SubmissionState } from "../../core/aggregation";
-import type { BreakdownReport, CompletenessReport, Coverage, ProgressReport, ProgressRow, SeriesReport } from "../../core/api-types";
+import type { BreakdownReport, CompletenessReport, Coverage, ProgressReport, ProgressRow, SeriesPoint, SeriesReport } from "../../core/api-types";
 import { type CatalogIndex, childrenOf, defaultPlan, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { formulaCodes } from "../../core/formula";
 import { evaluateIndicator, roundTo } from "../../core/indicator-eval";
-import { currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
+import { addMonths, currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
 import { evaluateStatus, finalTarget, type TargetContext } from "../../core/targets";
 import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from "../../core/types";
 import type { App } from "../app";
@@ -163,14 +163,17 @@ export const createAnalyticsService = (app: App) => {
 		return ctx;
 	};
 
-	const progress = async (q: { planId?: string; period: string; orgUnit: string; approvedOnly?: boolean }): Promise<ProgressReport> => {
+	/** `trend`: also give each row its last N months (sparklines), from the same few reads. */
+	const progress = async (q: { planId?: string; period: string; orgUnit: string; approvedOnly?: boolean; trend?: number }): Promise<ProgressReport> => {
 		const idx = await app.catalog();
 		const plan = planOf(idx, q.planId);
 		const org = orgOf(idx, q.orgUnit);
 		const m = mode(q.approvedOnly);
 		const needsBase = plan.indicators.some((pi) => !pi.baseline);
 		const base = String(plan.baseYear);
-		const [data, baseData] = await Promise.all([orgData(idx, org, q.period, q.period), needsBase ? orgData(idx, org, base, base) : undefined]);
+		const trendMonths = q.trend && isMonth(q.period) ? monthRange(addMonths(q.period, 1 - q.trend), q.period) : [];
+		const from = trendMonths[0] ?? q.period;
+		const [data, baseData] = await Promise.all([orgData(idx, org, from, q.period), needsBase ? orgData(idx, org, base, base) : undefined]);
 		const at = fractionalYear(q.period);
 		const counts: Record<IndicatorStatus, number> = { achieved: 0, "on-track": 0, behind: 0, "off-track": 0, "no-data": 0 };
 		const rows: ProgressRow[] = [];
@@ -202,6 +205,7 @@ export const createAnalyticsService = (app: App) => {
 				expected: st.expected,
 				status: st.status,
 				coverage: { reported: v.reported, expected: expectedUnits(idx, org, indicator) },
+				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, { plan, pi }, trendMonths, m, baseData) } : {}),
 			});
 		}
 		return { planId: plan.id, period: q.period, orgUnit: org.id, asOf: data.asOf || new Date(0).toISOString(), approvedOnly: m === "approved", counts, rows };
@@ -219,14 +223,17 @@ export const createAnalyticsService = (app: App) => {
 		const plan = q.planId ? planOf(idx, q.planId) : idx.catalog.plans.find((p) => p.indicators.some((x) => x.indicatorCode === q.code));
 		const pi = plan?.indicators.find((x) => x.indicatorCode === q.code);
 		const baseData = plan && pi && !pi.baseline ? await orgData(idx, org, String(plan.baseYear), String(plan.baseYear)) : undefined;
-		const points = periods.map((p) => {
+		const points = pointsFor(idx, org, data, indicator, plan && pi ? { plan, pi } : undefined, periods, m, baseData);
+		return { indicatorCode: q.code, orgUnit: org.id, ...(plan ? { planId: plan.id } : {}), points };
+	};
+
+	const pointsFor = (idx: CatalogIndex, org: OrgUnit, data: OrgData, indicator: Indicator, target: { plan: Plan; pi: PlanIndicator } | undefined, periods: string[], m: Mode, baseData?: OrgData): SeriesPoint[] =>
+		periods.map((p) => {
 			const v = evaluate(idx, data, p, m, indicator);
-			const expected = pi && plan ? evaluateStatus(pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, plan, pi, data, p, m, baseData)).expected : null;
+			const expected = target ? evaluateStatus(target.pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, target.plan, target.pi, data, p, m, baseData)).expected : null;
 			const coverage: Coverage = { reported: v.reported, expected: expectedUnits(idx, org, indicator) };
 			return { period: p, value: v.value, numerator: v.numerator, denominator: v.denominator, expected, coverage };
 		});
-		return { indicatorCode: q.code, orgUnit: org.id, ...(plan ? { planId: plan.id } : {}), points };
-	};
 
 	const breakdown = async (q: { code: string; orgUnit: string; period: string; approvedOnly?: boolean }): Promise<BreakdownReport> => {
 		const idx = await app.catalog();
