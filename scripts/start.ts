@@ -5,7 +5,7 @@
 // Flags: --reset wipes the local data first; --no-demo skips demo data; --no-web skips the site build.
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createApp } from "../functions/commons/app";
 import { createDocClient } from "../functions/commons/clients/dynamo";
@@ -21,7 +21,8 @@ import { seedCatalog, seedDemo, seedLocalUsers } from "./lib/seed";
 
 const args = new Set(process.argv.slice(2));
 const say = (s: string) => process.stdout.write(`${s}\n`);
-const dataDir = join(repoRoot, ".local", "dynamodb");
+/** HPM_DATA_DIR keeps a second platform in the same checkout from sharing (and --reset wiping) the first one's data. */
+const dataDir = process.env.HPM_DATA_DIR ? resolve(process.env.HPM_DATA_DIR) : join(repoRoot, ".local", "dynamodb");
 
 const newestMtime = (dir: string): number => {
 	let newest = 0;
@@ -70,7 +71,7 @@ const main = async () => {
 
 	if (!args.has("--no-web")) buildSite();
 
-	say(`· starting DynamoDB Local on ${urls.dynamodb} (data in .local/dynamodb)…`);
+	say(`· starting DynamoDB Local on ${urls.dynamodb} (data in ${dataDir})…`);
 	const db: DynamoLocal = await startDynamoLocal({ port: ports.dynamodb, dbPath: dataDir, timeoutMs: 60_000 });
 	const stops: (() => Promise<void>)[] = [() => db.stop()];
 	let stopping = false;
