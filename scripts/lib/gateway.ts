@@ -259,7 +259,13 @@ export const startGateway = async (opts: GatewayOptions): Promise<Gateway> => {
 		try {
 			const match = matchRoute(method, url.pathname);
 			// API Gateway answers unknown routes with 404 {"message":"Not Found"} before any Lambda runs.
-			if (match && "badEncoding" in match) return sendJson(res, 400, { message: "Bad Request" });
+			if (match && "badEncoding" in match) {
+				// Answered before any Lambda, but in the platform's error shape so clients get a field-level message.
+				return sendJson(res, 400, {
+					message: "Bad Request",
+					error: { code: "bad-request", message: "路径编码无效 (invalid percent-encoding in the path)", fields: { path: "不是有效的 UTF-8 编码 (not valid UTF-8)" } },
+				});
+			}
 			if (!match || "methodNotAllowed" in match) return sendJson(res, 404, { message: "Not Found" });
 			let claims: Record<string, string> | null = null;
 			if (match.route.def.roles !== "public") {
