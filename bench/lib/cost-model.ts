@@ -1,0 +1,100 @@
+// Monthly AWS cost model from request counts and public list prices (us-east-1, USD). Request counts are
+// derived from how the web app and handlers actually call the API and the table (see the comments); the
+// per-call DynamoDB units are estimates from item sizes, not metered. docs/performance.md cites the price pages.
+// China (cn-northwest-1): only DynamoDB's on-demand write price (¥11.1538 per million WRU) and its provisioned
+// prices could be read from amazonaws.cn; the rest is not in CNY here — see docs/performance.md.
+
+export const PRICES_USD = {
+	apiGatewayHttpPerMillion: 1.0, // first 300 M requests / month
+	lambdaRequestsPerMillion: 0.2,
+	lambdaArmPerGbSecond: 0.0000133334,
+	dynamoWruPerMillion: 0.625, // on-demand, after the Nov 2024 price cut
+	dynamoRruPerMillion: 0.125,
+	dynamoStoragePerGbMonth: 0.25, // first 25 GB free
+	dynamoPitrPerGbMonth: 0.2,
+	cloudfrontPerGb: 0.085, // 1 TB and 10 M requests a month always free
+	cloudfrontHttpsPer10k: 0.01,
+	s3StandardPerGbMonth: 0.023,
+	logsIngestPerGb: 0.5, // 5 GB free
+	logsStoragePerGbMonth: 0.03,
+	secretPerMonth: 0.4,
+	secretApiPer10k: 0.05,
+	sesPer1000: 0.1,
+};
+
+export interface Scenario {
+	name: string;
+	units: number;
+	/** People who open the dashboard. */
+	viewers: number;
+	/** Dashboard opens per viewer per month. */
+	viewsPerViewer: number;
+	/** Indicator cards on a dashboard: one /series request each for the sparklines (web/src/routes/+page.svelte). */
+	cardsPerView: number;
+	summaryRecipients: number;
+	/** Table size after a year, GB. */
+	storageGB: number;
+}
+
+// Per-call costs (estimates from item sizes: a 40-element submission ≈ 2 KB, an aggregate item ≈ 5 KB with
+// sum and count attributes per element and mode, the catalog ≈ 200 KB).
+const WRU_PER_SUBMIT = 2 * (2 + 2 + 1 + 4 * 5 + 3); // transactional: 2 × (submission + version + stock-year + 4 aggregates + idempotency) in KB
+const WRU_PER_SAVE = 2 * (2 + 2 + 1 + 3); // a draft save moves no aggregate
+const RRU_PER_WRITE = 1 + 3 + 1 + 1; // idempotency get, 12-month history query, current, stock-year
+const RRU_PER_PROGRESS = 10; // ~20 aggregate items (months to date, year, yearly, base year), eventually consistent
+const RRU_PER_SERIES = 6;
+const LAMBDA_MS = 80; // warm request at 1,024 MB
+const LAMBDA_GB = 1;
+const LOG_KB_PER_INVOCATION = 1.5; // START/END/REPORT + one structured line
+
+export const costOf = (s: Scenario) => {
+	// Reporters: open the form twice, save three drafts, submit once; approvers: queue, read, approve.
+	const formCalls = s.units * (2 + 3 + 1);
+	const approvalCalls = s.units * 3;
+	// Dashboard: /plans, /units, /progress, then one /series per card.
+	const dashboardCalls = s.viewers * s.viewsPerViewer * (3 + s.cardsPerView);
+	const otherCalls = Math.round(0.1 * dashboardCalls); // detail pages, completeness, summaries
+	const api = formCalls + approvalCalls + dashboardCalls + otherCalls;
+	const wru = s.units * (3 * WRU_PER_SAVE + WRU_PER_SUBMIT) + s.units * WRU_PER_SUBMIT; // + the approval transaction
+	const rru =
+		s.units * 6 * RRU_PER_WRITE +
+		s.viewers * s.viewsPerViewer * (RRU_PER_PROGRESS + s.cardsPerView * RRU_PER_SERIES) +
+		otherCalls * RRU_PER_PROGRESS +
+		// Summary job: per scope, progress ×2 + completeness + a 36-month history query per unit.
+		Math.min(s.summaryRecipients, 50) * 40 + s.units * 20;
+	const gbs = api * (LAMBDA_MS / 1000) * LAMBDA_GB + 60 * 2; // + the monthly summary job (~60 s at 2 GB)
+	const logsGB = ((api + 1) * LOG_KB_PER_INVOCATION) / 1024 / 1024;
+	const pageLoads = s.viewers * s.viewsPerViewer * 0.2; // 80 % of opens hit the browser cache for immutable assets
+	const cdnGB = (pageLoads * 0.6) / 1024; // ~600 KB per cold load (JS, CSS, fonts, HTML)
+	const p = PRICES_USD;
+	const lines = {
+		apiGateway: (api / 1e6) * p.apiGatewayHttpPerMillion,
+		lambdaRequests: (api / 1e6) * p.lambdaRequestsPerMillion,
+		lambdaCompute: gbs * p.lambdaArmPerGbSecond,
+		dynamoWrites: (wru / 1e6) * p.dynamoWruPerMillion,
+		dynamoReads: (rru / 1e6) * p.dynamoRruPerMillion,
+		dynamoStorage: Math.max(0, s.storageGB - 25) * p.dynamoStoragePerGbMonth,
+		dynamoPitr: s.storageGB * p.dynamoPitrPerGbMonth,
+		s3CloudFront: Math.max(0, cdnGB - 1024) * p.cloudfrontPerGb + 0.01,
+		cloudWatchLogs: Math.max(0, logsGB - 5) * p.logsIngestPerGb + logsGB * 12 * p.logsStoragePerGbMonth,
+		secretsManager: 2 * p.secretPerMonth + 0.01,
+		ses: (s.summaryRecipients / 1000) * p.sesPer1000,
+	};
+	const total = Object.values(lines).reduce((a, b) => a + b, 0);
+	const r2 = (x: number) => Math.round(x * 100) / 100;
+	return {
+		scenario: s,
+		counts: { apiCalls: api, lambdaGbSeconds: Math.round(gbs), wru: Math.round(wru), rru: Math.round(rru), logsGB: r2(logsGB), cdnGB: r2(cdnGB) },
+		usd: Object.fromEntries(Object.entries(lines).map(([k, v]) => [k, r2(v)])),
+		totalUSD: r2(total),
+		/** What the same month costs if the dashboard fetched all sparklines in one request (one /series batch). */
+		totalUSDWithBatchedSeries: r2(
+			total - ((s.viewers * s.viewsPerViewer * (s.cardsPerView - 1)) / 1e6) * (p.apiGatewayHttpPerMillion + p.lambdaRequestsPerMillion + (LAMBDA_MS / 1000) * LAMBDA_GB * p.lambdaArmPerGbSecond * 1e6) * 0.9,
+		),
+	};
+};
+
+export const scenarios = (cardsPerView: number): Scenario[] => [
+	{ name: "division (~22 units, ~40 users)", units: 22, viewers: 40, viewsPerViewer: 44, cardsPerView, summaryRecipients: 40, storageGB: 0.05 },
+	{ name: "50,000 units (~60,000 users)", units: 50_000, viewers: 10_000, viewsPerViewer: 22, cardsPerView, summaryRecipients: 2_000, storageGB: 12 },
+];
