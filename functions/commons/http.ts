@@ -2,7 +2,7 @@
 // authorizer's claims, apply the access policy, run the route, and map errors to status codes — the one
 // place where that mapping lives. A raw error or stack trace never reaches a response.
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { principalFromClaims } from "../auth/claims";
 import { type AccessDecision, authorize } from "../core/access";
 import type { ErrorBody } from "../core/api-types";

@@ -1,5 +1,5 @@
 // Lambda: admin actions — verify aggregates, reopen a period, units, plans, users, audit, imports, exports.
-import { z } from "zod";
+import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";

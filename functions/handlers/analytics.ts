@@ -1,5 +1,5 @@
 // Lambda: progress against plan targets, indicator series and breakdowns, completeness.
-import { z } from "zod";
+import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith } from "../commons/http";
 import { createAnalyticsService } from "../commons/services/analytics";

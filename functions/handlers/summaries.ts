@@ -1,5 +1,5 @@
 // Lambda: monthly summaries — the archive (list, read), recipients, run now / resend, delivery records.
-import { z } from "zod";
+import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createSummaryService } from "../commons/services/summaries";

@@ -12,7 +12,7 @@
 //   every compile failed): thrown. Lambda's async retries then run the job again (recipients without a record, such
 //   as compile or claim failures, get another chance; sent ones are never sent twice), and after the retries the
 //   event lands in the dead-letter queue, which has its own alarm.
-import { z } from "zod";
+import * as z from "zod";
 import { getApp } from "../commons/app";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";

@@ -2,7 +2,7 @@
 // RECIPIENTS / R#<id> (keys.recipient): one partition, read with Query; the list is small (tens of leaders).
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 
 export interface SigningKeys {
 	/** Private JWKs; keys[0] signs. */

@@ -1,5 +1,5 @@
 // Admin payloads (validated at the edge) and the actions behind them: units, plans and targets, users.
-import { z } from "zod";
+import * as z from "zod";
 import { UserStore } from "../../auth/user-store";
 import { userDirectoryFromConfig } from "../../auth/user-directory";
 import { parseFormula } from "../../core/formula";

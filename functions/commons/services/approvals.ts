@@ -1,5 +1,5 @@
 // The approver's queue: submitted forms in scope, oldest first, over the months asked for.
-import { z } from "zod";
+import * as z from "zod";
 import { isWithin } from "../../core/catalog-index";
 import { currentMonth, isMonth, monthRange, previousMonths } from "../../core/periods";
 import type { App } from "../app";

@@ -1,7 +1,7 @@
 // Read views of the catalog. Indicators are returned per plan with their baseline, targets, direction
 // and nature, so a client needs no second call to show a plan.
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { formulaCodes } from "../../core/formula";
 import { finalTarget } from "../../core/targets";
 import type { Principal } from "../../core/types";

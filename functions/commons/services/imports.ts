@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
-import { z } from "zod";
+import * as z from "zod";
 import { isWithin } from "../../core/catalog-index";
 import {
 	type ApplyItem,

@@ -1,7 +1,7 @@
 // Submissions: the entry form, save/submit with validation, idempotency and optimistic concurrency,
 // approval and return, admin reopen. Orchestrates the pure rules (core/) and the repository.
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { type CatalogIndex, formElements } from "../../core/catalog-index";
 import { deadline, isFutureMonth, isMonth, isYear, lockDate, previousMonths } from "../../core/periods";
 import type { DataElement, Principal, Submission, ValidationIssue, ValueMap } from "../../core/types";
