@@ -297,6 +297,29 @@ export async function resendSummary<R extends DeliveryRecipient>(options: Resend
 // ---------------------------------------------------------------------------
 // In-memory store with the same conditional semantics as the DynamoDB one: local mode, tests, the summary CLI.
 
+/** A resend waits while another send of the same month × recipient is still recent. */
+export const resendBlocked = (existing: DeliveryRecord | null | undefined, at: string, staleAfterMs: number): boolean =>
+	existing?.status === "sending" && Date.parse(at) - Date.parse(existing.claimedAt) < staleAfterMs;
+
+/** The record a resend claims: shared by the in-memory and the DynamoDB stores so they cannot drift. */
+export const resendRecord = (existing: DeliveryRecord | null | undefined, month: string, recipientId: string, at: string, who: ResendAudit, claimToken: string): DeliveryRecord => {
+	const record: DeliveryRecord = {
+		...(existing ?? { month, recipientId, resends: 0 }),
+		month,
+		recipientId,
+		status: "sending",
+		attempts: 0,
+		claimToken,
+		claimedAt: at,
+		updatedAt: at,
+		resends: (existing?.resends ?? 0) + 1,
+		lastResendBy: who.actor,
+		...(who.reason ? { lastResendReason: who.reason } : {}),
+	};
+	delete record.error;
+	return record;
+};
+
 export interface MemoryDeliveryStore extends DeliveryStore {
 	readonly audit: { month: string; recipientId: string; at: string; actor: string; reason?: string; previousStatus: DeliveryStatus | null }[];
 }
@@ -322,21 +345,8 @@ export function createMemoryDeliveryStore(newToken: () => string = randomUUID): 
 		},
 		async claimForResend(month, recipientId, at, who, staleAfterMs) {
 			const existing = records.get(key(month, recipientId));
-			if (existing?.status === "sending" && Date.parse(at) - Date.parse(existing.claimedAt) < staleAfterMs) return { claimed: false, existing: copy(existing) };
-			const record: DeliveryRecord = {
-				...(existing ?? { month, recipientId, resends: 0 }),
-				month,
-				recipientId,
-				status: "sending",
-				attempts: 0,
-				claimToken: newToken(),
-				claimedAt: at,
-				updatedAt: at,
-				resends: (existing?.resends ?? 0) + 1,
-				lastResendBy: who.actor,
-				...(who.reason ? { lastResendReason: who.reason } : {}),
-			};
-			delete record.error;
+			if (resendBlocked(existing, at, staleAfterMs)) return { claimed: false, existing: copy(existing as DeliveryRecord) };
+			const record = resendRecord(existing, month, recipientId, at, who, newToken());
 			records.set(key(month, recipientId), record);
 			audit.push({ month, recipientId, at, actor: who.actor, ...(who.reason ? { reason: who.reason } : {}), previousStatus: existing?.status ?? null });
 			return { claimed: true, record: copy(record) };

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../commons/keys";
-import type { ClaimOutcome, DeliveryRecord, DeliveryStore, ResendAudit } from "./deliver";
+import { type ClaimOutcome, type DeliveryRecord, type DeliveryStore, type ResendAudit, resendBlocked, resendRecord } from "./deliver";
 
 const isConditionFailure = (err: unknown): boolean => {
 	const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
@@ -106,21 +106,8 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 
 		async claimForResend(month, recipientId, at, audit: ResendAudit, staleAfterMs): Promise<ClaimOutcome> {
 			const existing = await get(month, recipientId);
-			if (existing?.status === "sending" && Date.parse(at) - Date.parse(existing.claimedAt) < staleAfterMs) return { claimed: false, existing };
-			const record: DeliveryRecord = {
-				...(existing ?? { month, recipientId }),
-				month,
-				recipientId,
-				status: "sending",
-				attempts: 0,
-				claimToken: newToken(),
-				claimedAt: at,
-				updatedAt: at,
-				resends: (existing?.resends ?? 0) + 1,
-				lastResendBy: audit.actor,
-				...(audit.reason ? { lastResendReason: audit.reason } : {}),
-			};
-			delete record.error;
+			if (existing && resendBlocked(existing, at, staleAfterMs)) return { claimed: false, existing };
+			const record = resendRecord(existing, month, recipientId, at, audit, newToken());
 			const id = newId();
 			try {
 				await client.send(
