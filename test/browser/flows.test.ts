@@ -203,7 +203,7 @@ describe("browser flows", () => {
 		const { page, context } = await browser();
 		await signIn(page, "reporter-t31", `/entry?period=${month}`);
 		await fillForm(page, validValues({ BEDS: 42 }));
-		await page.waitForTimeout(600); // the local draft is written 250 ms after the last keystroke
+		// No pause: the draft is debounced while typing but flushed when the page goes away.
 		await page.reload();
 		await expectText(page.getByRole("status").filter({ hasText: "已恢复" }), "已恢复您在本机未保存的修改");
 		await expect.poll(() => page.locator("#v-BEDS").inputValue(), { timeout: 30_000 }).toBe("42");
