@@ -69,7 +69,7 @@ export const routes: RouteDef[] = [
 	{ method: "POST", path: "/api/imports", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/imports/{importId}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/exports", fn: "admin", roles: ["approver", "leader", "admin"], scope: orgQuery },
-	{ method: "POST", path: "/api/completeness/remind", fn: "admin", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
+	{ method: "POST", path: "/api/completeness/remind", fn: "summaries", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
 	{ method: "GET", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "POST", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "PATCH", path: "/api/admin/users/{username}", fn: "admin", roles: ["admin"], scope: none },

@@ -93,6 +93,7 @@ export class HealthPlanStack extends Stack {
 				environment: appEnv,
 				logRetentionDays: cfg.logRetentionDays,
 				tracing: cfg.tracing,
+				bundleAwsSdk: cfg.bundleAwsSdk,
 				removalPolicy,
 				logLevel: cfg.stage === "prod" ? "INFO" : "DEBUG",
 				...extra,
@@ -104,19 +105,19 @@ export class HealthPlanStack extends Stack {
 		make("catalog", "Catalog: plans, indicators, units, /api/me, health").bindTable(this.data.table, "read");
 		make("submissions", "Monthly submissions, approval and return").bindTable(this.data.table, "readWrite");
 		make("analytics", "Progress, series, breakdowns, completeness").bindTable(this.data.table, "read");
-		const admin = make("admin", "Admin: users, catalog edits, reopen, imports, exports, reminders", {
+		const admin = make("admin", "Admin: users, catalog edits, reopen, imports, exports", {
 			timeout: Duration.seconds(29),
 			memorySize: 1536,
 		}).bindTable(this.data.table, "readWrite");
 		this.auth.bindUserAdmin(admin);
-		this.mail.bind(admin);
-		const summaries = make("summaries", "Monthly summaries: archive, recipients, manual run, deliveries", {
+		const summaries = make("summaries", "Mail: monthly summaries (archive, recipients, manual run, deliveries) and reminders", {
 			memorySize: 2048,
 			bundleFiles: SUMMARY_CHART_ASSETS,
 		})
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");
 		this.mail.bind(summaries);
+		this.auth.bindUserDirectoryRead(summaries); // reminders go to the unit's reporters
 		const job = make("summary-job", "Scheduled monthly summary: compile, render, deliver exactly once", {
 			memorySize: 2048,
 			timeout: Duration.minutes(10),

@@ -1,11 +1,11 @@
 // Lambda: admin actions — verify aggregates, reopen a period, units, plans, users, audit, imports, exports.
+// Nothing here sends mail: reminders live with the summaries function, which already carries the transport.
 import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { createImportRoutes } from "../commons/services/imports";
-import { createReminderService } from "../commons/services/reminders";
 import { createSubmissionService, periodParamSchema } from "../commons/services/submissions";
 import { isMonth, isPeriod } from "../core/periods";
 
@@ -14,8 +14,6 @@ const admin = createAdminService(app);
 const analytics = createAnalyticsService(app);
 const submissions = createSubmissionService(app);
 const imports = createImportRoutes(app);
-const reminders = createReminderService(app);
-const remindQuery = z.object({ unitId: z.string().min(1).max(64), period: periodParamSchema }).passthrough();
 
 const verifyQuery = z.object({ period: z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" }).optional() }).passthrough();
 const auditQuery = z.object({ month: z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" }).optional() }).passthrough();
@@ -40,7 +38,6 @@ export const handler = createHandler(
 		"POST /api/imports": imports.postImport,
 		"GET /api/imports/{importId}": imports.getImport,
 		"GET /api/exports": imports.getExport,
-		"POST /api/completeness/remind": async (req) => ({ body: await reminders.remind({ ...parseWith(remindQuery, req.query), actor: by(req) }) }),
 		"GET /api/admin/audit": async (req) => {
 			const q = parseWith(auditQuery, req.query);
 			return { body: { events: await admin.audit.list(q.month ?? app.now().toISOString().slice(0, 7)) } };

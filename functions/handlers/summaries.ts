@@ -1,13 +1,18 @@
-// Lambda: monthly summaries — the archive (list, read), recipients, run now / resend, delivery records.
+// Lambda: everything that sends mail — monthly summaries (archive, recipients, run now / resend, delivery
+// records) and completeness reminders.
 import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
+import { createReminderService } from "../commons/services/reminders";
 import { createSummaryService } from "../commons/services/summaries";
+import { periodParamSchema } from "../commons/services/submissions";
 import { isMonth, lastFullMonth } from "../core/periods";
 import { makeRecipientInputSchema } from "../summary/recipient-store";
 
 const app = getApp();
 const summaries = createSummaryService(app);
+const reminders = createReminderService(app);
+const remindQuery = z.object({ unitId: z.string().min(1).max(64), period: periodParamSchema }).passthrough();
 
 const month = z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" });
 const readQuery = z.object({ locale: z.enum(["zh-CN", "en"], { error: "locale 应为 zh-CN 或 en (zh-CN or en)" }).optional() }).passthrough();
@@ -53,6 +58,7 @@ export const handler = createHandler(
 			}
 			return { body: await summaries.runMonthly({ month: body.month, dryRun: body.dryRun, actor: by(req) }) };
 		},
+		"POST /api/completeness/remind": async (req) => ({ body: await reminders.remind({ ...parseWith(remindQuery, req.query), actor: by(req) }) }),
 		"GET /api/admin/summaries/deliveries": async (req) => {
 			const q = parseWith(deliveriesQuery, req.query);
 			return { body: await summaries.listDeliveries(q.month ?? lastFullMonth(app.now())) };

@@ -41,6 +41,8 @@ const COGNITO_ADMIN_ACTIONS = [
 	"cognito-idp:AdminListGroupsForUser",
 	"cognito-idp:ListUsers",
 ];
+/** Reading the directory only: the reminder sender looks up a unit's reporters. */
+const COGNITO_READ_ACTIONS = ["cognito-idp:ListUsers", "cognito-idp:AdminListGroupsForUser"];
 
 export class Auth extends Construct {
 	/** The `iss` the API accepts. */
@@ -204,6 +206,11 @@ export class Auth extends Construct {
 	/** What the admin function needs to manage users in the directory (nothing for platform/external). */
 	bindUserAdmin(fn: ProjectFunction): void {
 		if (this.userPool) this.userPool.grant(fn, ...COGNITO_ADMIN_ACTIONS);
+	}
+
+	/** Let `fn` list users and their groups, and nothing else (identity=cognito; the platform directory is the table). */
+	bindUserDirectoryRead(fn: ProjectFunction): void {
+		if (this.userPool) this.userPool.grant(fn, ...COGNITO_READ_ACTIONS);
 	}
 
 	/** Configure the platform's own provider function (identity=platform only). */

@@ -104,7 +104,7 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		const mailers = ofType(s, "AWS::Lambda::Function").filter(
 			(f) => (f.props.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.MAIL_TRANSPORT === "smtp",
 		);
-		expect(mailers).toHaveLength(3);
+		expect(mailers).toHaveLength(2); // summaries (incl. reminders) and summary-job
 		for (const m of mailers) {
 			const env = (m.props.Environment as { Variables: Record<string, unknown> }).Variables;
 			expect(env.SMTP_SECRET_ARN).toEqual({ Ref: logicalId(s, s.stack.mail.smtpSecret as never) });

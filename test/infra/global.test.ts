@@ -177,7 +177,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 			}
 		}
 		const ses = statements(s).filter((st) => st.actions.includes("ses:SendEmail"));
-		expect(ses).toHaveLength(3); // admin (reminders), summaries, summary-job
+		expect(ses).toHaveLength(2); // summaries (incl. reminders) and summary-job: the admin function sends no mail
 		const identityId = logicalId(s, s.stack.mail.identity as never);
 		for (const st of ses) {
 			expect(st.resources).toEqual([
@@ -191,6 +191,22 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 			expect(st.statement.Condition).toEqual({ StringEquals: { "ses:FromAddress": "summary@mail.example.org" } });
 		}
 		s.template.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "mail.example.org" });
+	});
+
+	it("lets the summaries function (reminders) read the user directory, and only the admin function change it", () => {
+		const roleId = (name: "admin" | "summaries") => logicalId(s, s.stack.functions[name]?.role as never);
+		const cognitoActions = (name: "admin" | "summaries") =>
+			ofType(s, "AWS::IAM::Policy")
+				.filter((p) => (p.props.Roles as { Ref: string }[]).some((r) => r.Ref === roleId(name)))
+				.flatMap((p) => (p.props.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((x) => x.Action))
+				.filter((a) => a.startsWith("cognito-idp:"))
+				.sort();
+		expect(cognitoActions("summaries")).toEqual(["cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsers"]);
+		expect(cognitoActions("admin")).toContain("cognito-idp:AdminCreateUser");
+		const adminFn = ofType(s, "AWS::Lambda::Function").find((f) => f.id === logicalId(s, s.stack.functions.admin as never));
+		const adminEnv = (adminFn?.props.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
+		expect(adminEnv?.TABLE_NAME).toBeDefined();
+		expect(adminEnv?.MAIL_TRANSPORT).toBeUndefined();
 	});
 
 	it("keeps the site bucket private and serves it through CloudFront origin access control", () => {
@@ -320,7 +336,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		const withArchive = fns.filter((f) => (f.props.Environment as { Variables: Record<string, unknown> }).Variables.ARCHIVE_BUCKET);
 		expect(withArchive).toHaveLength(2);
 		const mailers = fns.filter((f) => (f.props.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_TRANSPORT === "ses");
-		expect(mailers).toHaveLength(3);
+		expect(mailers).toHaveLength(2); // summaries (incl. reminders) and summary-job
 		s.template.hasResourceProperties("AWS::Logs::LogGroup", { RetentionInDays: 365 });
 	});
 
