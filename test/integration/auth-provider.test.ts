@@ -231,6 +231,30 @@ describe("sign-in with authorization code + PKCE", () => {
 		expect(forged.status).toBe(400);
 	});
 
+	it("follows the client's ui_locales (English, then Chinese), and an explicit ?lang= overrides it", async () => {
+		const pageFor = async (uiLocales: string, query = "") => {
+			const url = new URL(`${issuer}/auth`);
+			url.search = new URLSearchParams({
+				client_id: WEB_CLIENT_ID,
+				redirect_uri: redirectUri,
+				response_type: "code",
+				scope: "openid",
+				code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+				code_challenge_method: "S256",
+				ui_locales: uiLocales,
+			}).toString();
+			const start = await fetch(url, { redirect: "manual" });
+			const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+			const interaction = new URL(start.headers.get("location") ?? "", baseUrl).href;
+			return (await fetch(`${interaction}${query}`, { headers: { cookie } })).text();
+		};
+		expect(await pageFor("en")).toContain('<html lang="en">');
+		expect(await pageFor("fr-FR en-GB zh-CN")).toContain('<html lang="en">');
+		expect(await pageFor("zh-CN en")).toContain('<html lang="zh-CN">');
+		expect(await pageFor("fr")).toContain('<html lang="zh-CN">');
+		expect(await pageFor("en", "?lang=zh")).toContain('<html lang="zh-CN">');
+	});
+
 	it("returns every Set-Cookie through the v2 `cookies` array", async () => {
 		const url = new URL(`${issuer}/auth`);
 		url.search = new URLSearchParams({

@@ -115,6 +115,20 @@ export const renderMessage = (lang: Lang, message: I18nText, heading: I18nText =
 
 export const langOf = (value: unknown): Lang => (value === "en" ? "en" : "zh");
 
+/**
+ * The page language from the request: an explicit `lang` (the page's own toggle, or the form) wins; else the
+ * first Chinese or English tag of the authorization request's `ui_locales` (OIDC Core 3.1.2.1, space-separated
+ * BCP 47, in order of preference); else Chinese.
+ */
+export const pageLang = (explicit: unknown, uiLocales: unknown): Lang => {
+	if (explicit === "en" || explicit === "zh") return explicit;
+	for (const tag of typeof uiLocales === "string" ? uiLocales.toLowerCase().split(/\s+/) : []) {
+		if (tag === "en" || tag.startsWith("en-")) return "en";
+		if (tag === "zh" || tag.startsWith("zh-")) return "zh";
+	}
+	return "zh";
+};
+
 const FORM_LIMIT = 8 * 1024;
 
 /** Reads a small urlencoded form from the raw request (the provider leaves its own body parsing to its routes). */
@@ -171,7 +185,8 @@ export const interactionMiddleware = (opts: InteractionOptions) => {
 		const isLogin = m[2] === "/login";
 		ctx.set(securityHeaders(opts.formTargets));
 		const form = isLogin && ctx.method === "POST" ? await readForm(ctx) : undefined;
-		const lang = langOf(form?.get("lang") ?? ctx.query.lang);
+		const explicitLang = form?.get("lang") ?? ctx.query.lang;
+		let lang = langOf(explicitLang);
 
 		if ((isLogin && ctx.method !== "POST") || (!isLogin && ctx.method !== "GET")) {
 			ctx.status = 405;
@@ -194,6 +209,7 @@ export const interactionMiddleware = (opts: InteractionOptions) => {
 			ctx.body = renderMessage(lang, MESSAGES.expired);
 			return;
 		}
+		lang = pageLang(explicitLang, details.params.ui_locales);
 
 		const base = `${mountPath}/interaction/${uid}`;
 		const finish = async (accountId: string, withLogin: boolean): Promise<void> => {
