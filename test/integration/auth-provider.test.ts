@@ -157,6 +157,23 @@ afterAll(async () => {
 	await ownDb?.stop("SIGKILL");
 });
 
+/** Start an authorization request (PKCE) with extra parameters and follow it to the login interaction. */
+const startInteraction = async (extra: Record<string, string>): Promise<{ cookie: string; interaction: string }> => {
+	const url = new URL(`${issuer}/auth`);
+	url.search = new URLSearchParams({
+		client_id: WEB_CLIENT_ID,
+		redirect_uri: redirectUri,
+		response_type: "code",
+		scope: "openid",
+		code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+		code_challenge_method: "S256",
+		...extra,
+	}).toString();
+	const start = await fetch(url, { redirect: "manual" });
+	const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+	return { cookie, interaction: new URL(start.headers.get("location") ?? "", baseUrl).href };
+};
+
 describe("sign-in with authorization code + PKCE", () => {
 	it("issues an ID token that verifies like API Gateway's authorizer and maps to a principal", async () => {
 		// act
@@ -193,19 +210,7 @@ describe("sign-in with authorization code + PKCE", () => {
 
 	it("serves the login page in Chinese by default and English with ?lang=en, with a strict CSP", async () => {
 		// prepare: start an authorization request and follow it to the interaction
-		const url = new URL(`${issuer}/auth`);
-		url.search = new URLSearchParams({
-			client_id: WEB_CLIENT_ID,
-			redirect_uri: redirectUri,
-			response_type: "code",
-			scope: "openid",
-			code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-			code_challenge_method: "S256",
-			login_hint: '"><script>alert(1)</script>',
-		}).toString();
-		const start = await fetch(url, { redirect: "manual" });
-		const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-		const interaction = new URL(start.headers.get("location") ?? "", baseUrl).href;
+		const { cookie, interaction } = await startInteraction({ login_hint: '"><script>alert(1)</script>' });
 		// act
 		const zh = await fetch(interaction, { headers: { cookie } });
 		const zhHtml = await zh.text();
@@ -233,19 +238,7 @@ describe("sign-in with authorization code + PKCE", () => {
 
 	it("follows the client's ui_locales (English, then Chinese), and an explicit ?lang= overrides it", async () => {
 		const pageFor = async (uiLocales: string, query = "") => {
-			const url = new URL(`${issuer}/auth`);
-			url.search = new URLSearchParams({
-				client_id: WEB_CLIENT_ID,
-				redirect_uri: redirectUri,
-				response_type: "code",
-				scope: "openid",
-				code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-				code_challenge_method: "S256",
-				ui_locales: uiLocales,
-			}).toString();
-			const start = await fetch(url, { redirect: "manual" });
-			const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-			const interaction = new URL(start.headers.get("location") ?? "", baseUrl).href;
+			const { cookie, interaction } = await startInteraction({ ui_locales: uiLocales });
 			return (await fetch(`${interaction}${query}`, { headers: { cookie } })).text();
 		};
 		expect(await pageFor("en")).toContain('<html lang="en">');
