@@ -1,8 +1,9 @@
 // createTransport: the mail transport for this deployment, chosen by MAIL_TRANSPORT (config.mailTransport).
-// ses in the global partition; smtp in AWS China (no SES) and locally. AWS SDK clients are imported lazily so the
-// SMTP path never loads the SES client at cold start.
+// ses in the global partition; smtp in AWS China (no SES) and locally. Both transports are imported lazily:
+// a function that may send mail (summaries, which also lists the archive and edits recipients) evaluates
+// nodemailer or the SES client only when a message is actually sent, not at cold start.
 import { config } from "../config";
-import { createSmtpTransport, resolveSmtpSettings, type SecretFetcher } from "./smtp";
+import type { SecretFetcher } from "./smtp";
 import type { MailTransport } from "./transport";
 
 export type { MailAttachment, MailMessage, MailTransport } from "./transport";
@@ -28,6 +29,7 @@ export async function createTransport(deps: TransportDeps = {}): Promise<MailTra
 			...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
 		});
 	}
+	const { createSmtpTransport, resolveSmtpSettings } = await import("./smtp");
 	const settings = await resolveSmtpSettings(deps.env ?? process.env, deps.fetchSecret ?? secretsManagerFetcher);
 	return createSmtpTransport(settings);
 }

@@ -12,7 +12,7 @@ import type { CompletenessReport, ProgressReport, SeriesPoint } from "../../core
 import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../../core/periods";
 import type { DataElement, Locale, OrgUnit, Plan } from "../../core/types";
-import { type ChartImage, renderSummaryCharts } from "../../summary/charts";
+import type { ChartImage } from "../../summary/charts";
 import { buildQualityFlags, compileSummary, type QualityInput, type SubmissionNote } from "../../summary/compile";
 import {
 	type DeliveryLogger,
@@ -306,6 +306,9 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			dashboardUrl: req.dashboardUrl,
 			generatedAt: req.generatedAt ?? app.now().toISOString(),
 		});
+		// Imported on first use: ECharts, zrender and the resvg wasm are evaluated only when a summary is drawn,
+		// not on a cold start that only lists the archive or edits recipients.
+		const { renderSummaryCharts } = await import("../../summary/charts");
 		const charts = await renderSummaryCharts(model, data.series, { maxTrends: MAX_TRENDS });
 		return { model, charts, html: renderArchiveHtml(model, charts), text: renderText(model), json: JSON.stringify(model) };
 	};
