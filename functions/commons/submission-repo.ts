@@ -52,12 +52,20 @@ export interface CommitInput {
 	version: VersionRecord;
 	idempotency?: { scope: string; key: string; record: IdempotencyRecord };
 	now: string;
+	/** The unit's stock-year record as read with `before` (readForWrite); read here when absent. */
+	stockYear?: StockYearItem;
 }
 
 /** The stock-year record as stored, with its optimistic-lock counter. */
-interface StockYearItem {
+export interface StockYearItem {
 	sy: UnitStockYear;
 	ver: number;
+}
+
+/** What a write reads before it commits: the current submission and, for a month, the unit's stock-year record. */
+export interface WriteSnapshot {
+	before: StoredSubmission | null;
+	stockYear?: StockYearItem;
 }
 
 const SUBMISSION_FIELDS = [
@@ -100,6 +108,17 @@ export class SubmissionRepo {
 	async get(unitId: string, period: string): Promise<StoredSubmission | null> {
 		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.submission(unitId, period), ConsistentRead: true }));
 		return r.Item ? toSubmission(r.Item) : null;
+	}
+
+	/**
+	 * The two items a write is planned from, read in parallel (one round trip instead of two). Both are
+	 * guarded by conditions in the commit's transaction (submission version, stock-year `ver`), so a read
+	 * that is stale by the time it commits fails the transaction and is retried, never applied.
+	 */
+	async readForWrite(unitId: string, period: string): Promise<WriteSnapshot> {
+		if (period.length !== 7) return { before: await this.get(unitId, period) };
+		const [before, stockYear] = await Promise.all([this.get(unitId, period), this.getStockYear(unitId, period.slice(0, 4))]);
+		return { before, stockYear };
 	}
 
 	/** A unit's submissions for periods in [from, to] (months and years sort apart: `2024` < `2024-01`). */
@@ -146,11 +165,15 @@ export class SubmissionRepo {
 	}
 
 	/** The deltas a change makes, and the unit's new stock-year record (for monthly periods). */
-	async plan(before: StoredSubmission | null, after: StoredSubmission): Promise<{ deltas: Deltas; stock?: { item: StockYearItem; next: UnitStockYear } }> {
+	async plan(
+		before: StoredSubmission | null,
+		after: StoredSubmission,
+		stockYear?: StockYearItem,
+	): Promise<{ deltas: Deltas; stock?: { item: StockYearItem; next: UnitStockYear } }> {
 		const direct = submissionDeltas(state(before), state(after), this.ctx);
 		if (after.period.length !== 7) return { deltas: direct };
 		const year = after.period.slice(0, 4);
-		const item = await this.getStockYear(after.unitId, year);
+		const item = stockYear ?? (await this.getStockYear(after.unitId, year));
 		const next = withMonth(item.sy, after.period, state(after), this.ctx);
 		const stockDeltas = stockYearDeltas(after.unitId, year, item.sy, next, this.ctx);
 		const changed = JSON.stringify(next) !== JSON.stringify(item.sy);
@@ -165,7 +188,7 @@ export class SubmissionRepo {
 
 	async commit(input: CommitInput): Promise<void> {
 		const { before, after, version, idempotency, now } = input;
-		const { deltas, stock } = await this.plan(before, after);
+		const { deltas, stock } = await this.plan(before, after, input.stockYear);
 		const TransactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
 		TransactItems.push({
 			Put: {

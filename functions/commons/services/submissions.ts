@@ -11,7 +11,7 @@ import type { App } from "../app";
 import { config } from "../config";
 import { AppError, notFound } from "../errors";
 import { RetryableError, withRetry } from "../retry";
-import { IdempotentReplayError, type StoredSubmission, VersionConflictError, type VersionRecord } from "../submission-repo";
+import { IdempotentReplayError, type StoredSubmission, VersionConflictError, type VersionRecord, type WriteSnapshot } from "../submission-repo";
 
 // ---------------------------------------------------------------------------------------------
 // Edge schemas
@@ -124,8 +124,8 @@ export const createSubmissionService = (app: App) => {
 		return { months, subs: subs.filter((s) => isMonth(s.period)) };
 	};
 
-	const validateAgainstHistory = async (idx: CatalogIndex, elements: DataElement[], unitId: string, period: string, values: ValueMap, action: "save" | "submit") => {
-		const { months, subs } = await history12(idx, unitId, period);
+	const validateAgainstHistory = (elements: DataElement[], rules: CatalogIndex["catalog"]["rules"], hist: { months: string[]; subs: StoredSubmission[] }, values: ValueMap, action: "save" | "submit") => {
+		const { months, subs } = hist;
 		const byPeriod = new Map(subs.map((s) => [s.period, s.values]));
 		const history: Record<string, number[]> = {};
 		for (const el of elements) {
@@ -133,7 +133,7 @@ export const createSubmissionService = (app: App) => {
 			if (series.length > 0) history[el.code] = series;
 		}
 		const previous = byPeriod.get(months[months.length - 1] as string);
-		return validateSubmission({ elements, rules: idx.catalog.rules, values, action, history, previous });
+		return validateSubmission({ elements, rules, values, action, history, previous });
 	};
 
 	const put = async (input: PutInput): Promise<PutResult> => {
@@ -144,15 +144,20 @@ export const createSubmissionService = (app: App) => {
 		const { elements } = formFor(idx, unitId, period, now);
 		const scope = `${principal.sub}|PUT|${unitId}|${period}`;
 		const requestHash = hashRequest([body, input.ifMatch ?? null]);
-		if (input.idempotencyKey) {
-			const prior = await repo.getIdempotency(scope, input.idempotencyKey);
-			if (prior) return replay(prior, requestHash);
-		}
+		// Everything the write needs is read in one round: a replayed request, the 12-month history for the
+		// outlier rules, the current submission and the unit's stock-year record (each was one serial read).
+		const [prior, hist, firstRead] = await Promise.all([
+			input.idempotencyKey ? repo.getIdempotency(scope, input.idempotencyKey) : null,
+			history12(idx, unitId, period),
+			// A transient failure here is not an error yet: the attempt below reads again inside withRetry.
+			repo.readForWrite(unitId, period).catch((): null => null),
+		]);
+		if (prior) return replay(prior, requestHash);
 		// Only the form's own elements; null (not reported) is kept distinct from 0.
 		const values: ValueMap = {};
 		for (const el of elements) values[el.code] = null;
 		Object.assign(values, body.values);
-		const issues = await validateAgainstHistory(idx, elements, unitId, period, values, body.action);
+		const issues = validateAgainstHistory(elements, idx.catalog.rules, hist, values, body.action);
 		rejectBadValues(issues);
 		if (body.action === "submit") {
 			const blocking = issues.filter((i) => i.severity === "error");
@@ -165,8 +170,11 @@ export const createSubmissionService = (app: App) => {
 			}
 		}
 		const times = periodTimes(period);
+		// The first attempt uses the read above; a retry (after a transaction conflict) reads afresh.
+		let snapshot: WriteSnapshot | null = firstRead;
 		const attempt = async (): Promise<PutResult> => {
-			const before = await repo.get(unitId, period);
+			const { before, stockYear } = snapshot ?? (await repo.readForWrite(unitId, period));
+			snapshot = null;
 			if (input.ifMatch !== undefined && (before?.version ?? 0) !== input.ifMatch) {
 				throw new AppError("conflict", "数据已被他人修改，请刷新后重试 (stale version; reload and retry)", undefined, { currentVersion: before?.version ?? 0 });
 			}
@@ -210,6 +218,7 @@ export const createSubmissionService = (app: App) => {
 				after,
 				version,
 				now: at,
+				...(stockYear ? { stockYear } : {}),
 				...(input.idempotencyKey ? { idempotency: { scope, key: input.idempotencyKey, record: { requestHash, statusCode, body: view } } } : {}),
 			});
 			return { status: statusCode, body: view, replayed: false };
