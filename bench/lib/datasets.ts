@@ -18,7 +18,8 @@ import type { Catalog } from "../../functions/core/catalog-index";
 import { type DynamoLocal, startDynamoLocal } from "../../scripts/lib/dynamodb-local";
 import { seedDemo } from "../../scripts/lib/seed";
 import { log } from "./stats";
-import { catalogItems, writeAll } from "./stack";
+import { catalogItems } from "../../functions/commons/catalog-repo";
+import { writeAll } from "./stack";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 

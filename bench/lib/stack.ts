@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type App, createApp } from "../../functions/commons/app";
+import { catalogItems } from "../../functions/commons/catalog-repo";
 import { createDocClient, type Doc } from "../../functions/commons/clients/dynamo";
-import { keys } from "../../functions/commons/keys";
 import { ensureTable } from "../../functions/commons/table";
 import type { Catalog } from "../../functions/core/catalog-index";
 import { type DynamoLocal, startDynamoLocal } from "../../scripts/lib/dynamodb-local";
@@ -46,15 +46,6 @@ export const writeAll = async (doc: Doc, table: string, items: Record<string, un
 	};
 	await Promise.all(Array.from({ length: inFlight }, worker));
 };
-
-export const catalogItems = (c: Catalog): Record<string, unknown>[] => [
-	...c.units.map((u) => ({ ...keys.unit(u.id), body: u })),
-	...c.elements.map((e) => ({ ...keys.element(e.code), body: e })),
-	...c.indicators.map((i) => ({ ...keys.indicator(i.code), body: i })),
-	...c.plans.map((p) => ({ ...keys.plan(p.id), body: p })),
-	...c.rules.map((r) => ({ ...keys.rule(r.id), body: r })),
-	{ pk: keys.catalogPk, sk: "SECTIONS", body: c.sections },
-];
 
 export const startStack = async (): Promise<Stack> => {
 	const db = await startDynamoLocal({ timeoutMs: 60_000 });

@@ -1,14 +1,22 @@
 // The catalog in the table: seeded from functions/core/catalog/ and editable by admins (plans, targets,
-// units). Loaded with one Query and cached briefly per Lambda container, since every request needs it.
-import { BatchWriteCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+// units). Every request needs it, so each Lambda container keeps it in memory:
+// - for 15 s it is used as is;
+// - after that, one GetItem of the catalog version (bumped by every catalog write, in the same
+//   transaction as an admin edit) decides whether the whole partition is read again;
+// - and after 10 minutes it is re-read regardless, as a backstop.
+// So an edit is visible everywhere within ~15 s, and an unchanged catalog costs one small read per
+// container per 15 s instead of a Query of every unit, element, indicator and plan.
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Catalog, type CatalogIndex, indexCatalog } from "../core/catalog-index";
 import type { OrgUnit, Plan } from "../core/types";
 import type { Doc } from "./clients/dynamo";
 import { keys } from "./keys";
 
 const CACHE_MS = 15_000;
+const MAX_AGE_MS = 10 * 60_000;
 
-const catalogItems = (c: Catalog): Record<string, unknown>[] => [
+/** Every item of a catalog as stored (one per unit, element, indicator, plan and rule, plus the sections). */
+export const catalogItems = (c: Catalog): Record<string, unknown>[] => [
 	...c.units.map((u) => ({ ...keys.unit(u.id), body: u })),
 	...c.elements.map((e) => ({ ...keys.element(e.code), body: e })),
 	...c.indicators.map((i) => ({ ...keys.indicator(i.code), body: i })),
@@ -18,7 +26,8 @@ const catalogItems = (c: Catalog): Record<string, unknown>[] => [
 ];
 
 export class CatalogRepo {
-	private cached: { at: number; idx: CatalogIndex } | undefined;
+	/** at = last confirmed fresh; loadedAt = last full read; version = the counter that read saw. */
+	private cached: { at: number; loadedAt: number; version: number; idx: CatalogIndex } | undefined;
 
 	constructor(
 		private readonly doc: Doc,
@@ -27,7 +36,18 @@ export class CatalogRepo {
 	) {}
 
 	async load(fresh = false): Promise<CatalogIndex> {
-		if (!fresh && this.cached && this.clock() - this.cached.at < CACHE_MS) return this.cached.idx;
+		const now = this.clock();
+		const cached = this.cached;
+		if (!fresh && cached && now - cached.loadedAt < MAX_AGE_MS) {
+			if (now - cached.at < CACHE_MS) return cached.idx;
+			if ((await this.version()) === cached.version) {
+				cached.at = now;
+				return cached.idx;
+			}
+		}
+		// The version is read before the items: an edit that lands in between bumps it past what is stored
+		// here, so the next check reloads rather than keeping a catalog that misses the edit.
+		const version = await this.version();
 		const c: Catalog = { units: [], elements: [], sections: [], indicators: [], plans: [], rules: [] };
 		let ExclusiveStartKey: Record<string, unknown> | undefined;
 		do {
@@ -48,8 +68,23 @@ export class CatalogRepo {
 		} while (ExclusiveStartKey);
 		if (c.units.length === 0) throw new Error("The catalog is empty: run the seed (npm start seeds it locally; deploy runs it in AWS)");
 		const idx = indexCatalog(c);
-		this.cached = { at: this.clock(), idx };
+		this.cached = { at: now, loadedAt: now, version, idx };
 		return idx;
+	}
+
+	private async version(): Promise<number> {
+		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.catalogVersion(), ConsistentRead: true }));
+		return Number(r.Item?.v ?? 0);
+	}
+
+	private bumpVersion() {
+		return { TableName: this.table, Key: keys.catalogVersion(), UpdateExpression: "ADD v :one", ExpressionAttributeValues: { ":one": 1 } };
+	}
+
+	/** One catalog item and the version bump, together or not at all. */
+	private async putWithVersion(item: Record<string, unknown>): Promise<void> {
+		await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: this.table, Item: item } }, { Update: this.bumpVersion() }] }));
+		this.cached = undefined;
 	}
 
 	/** Writes every catalog item that is missing; existing items (maybe edited by an admin) are kept. */
@@ -66,18 +101,17 @@ export class CatalogRepo {
 				kept++;
 			}
 		}
+		if (written > 0) await this.doc.send(new UpdateCommand(this.bumpVersion()));
 		this.cached = undefined;
 		return { written, kept };
 	}
 
 	async putPlan(plan: Plan): Promise<void> {
-		await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.plan(plan.id), body: plan } }));
-		this.cached = undefined;
+		await this.putWithVersion({ ...keys.plan(plan.id), body: plan });
 	}
 
 	async putUnit(unit: OrgUnit): Promise<void> {
-		await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...keys.unit(unit.id), body: unit } }));
-		this.cached = undefined;
+		await this.putWithVersion({ ...keys.unit(unit.id), body: unit });
 	}
 
 	/** Replace the whole catalog's code-defined parts (used by tests). */
@@ -86,6 +120,7 @@ export class CatalogRepo {
 		for (let i = 0; i < items.length; i += 25) {
 			await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
 		}
+		await this.doc.send(new UpdateCommand(this.bumpVersion()));
 		this.cached = undefined;
 	}
 }

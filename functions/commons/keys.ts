@@ -19,6 +19,11 @@ export const keys = {
 	rule: (id: string): Key => ({ pk: "CATALOG", sk: `RULE#${id}` }),
 	/** The entry form's sections, one item. */
 	sections: (): Key => ({ pk: "CATALOG", sk: "SECTIONS" }),
+	/**
+	 * A counter every catalog write bumps (in the same transaction as an admin edit). Outside the CATALOG
+	 * partition so that a container checks it with one GetItem instead of re-reading the whole catalog.
+	 */
+	catalogVersion: (): Key => ({ pk: "CATALOG_VERSION", sk: "V" }),
 	catalogPrefix: {
 		plan: "PLAN#",
 		unit: "UNIT#",
