@@ -1,8 +1,9 @@
 // One stack per stage, composed of constructs with one job each (docs/infrastructure.md argues for one
 // stack: the API, the identity provider and the site refer to each other's deploy-time URLs, which inside
 // one template are plain references and across stacks would be exports that block updates).
-import { CfnOutput, Duration, Lazy, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
+import { CfnOutput, CustomResource, Duration, Lazy, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { catalogVersion } from "../functions/core/catalog/index";
 import type { FunctionName } from "../functions/routes";
 import type { StageConfig } from "./config";
 import { Alarms } from "./constructs/alarms";
@@ -38,6 +39,8 @@ export class HealthPlanStack extends Stack {
 	readonly site: Site;
 	readonly mail: Mail;
 	readonly schedule: SummarySchedule;
+	/** Custom::CatalogSeed: seeds the catalog on deploy (functions/handlers/seed.ts). */
+	readonly catalogSeed: CustomResource;
 	readonly alarms: Alarms;
 	readonly functions: Partial<Record<HandlerName, ProjectFunction>> = {};
 
@@ -126,6 +129,15 @@ export class HealthPlanStack extends Stack {
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");
 		this.mail.bind(job);
+		// The catalog (units, elements, indicators, plans, rules) is written by a custom resource on deploy:
+		// on create, and again whenever the code catalog's fingerprint changes. It only adds what is missing,
+		// so admins' edits survive every deploy. Without it a new stack's API would have no catalog at all.
+		const seed = make("seed", "Deploy-time catalog seed (Custom::CatalogSeed)", { timeout: Duration.minutes(5) }).bindTable(this.data.table, "readWrite");
+		this.catalogSeed = new CustomResource(this, "CatalogSeed", {
+			serviceToken: seed.functionArn,
+			resourceType: "Custom::CatalogSeed",
+			properties: { CatalogVersion: catalogVersion },
+		});
 		if (cfg.identity === "platform") {
 			const oidc = make("oidc", "The platform's own OIDC provider (/oidc)").bindTable(this.data.table, "readWrite");
 			this.auth.bindProvider(oidc);

@@ -9,19 +9,11 @@ import { seededUsers, seedUsers } from "../../functions/auth/seed-users";
 import type { App } from "../../functions/commons/app";
 import { keys } from "../../functions/commons/keys";
 import type { StoredSubmission, VersionRecord } from "../../functions/commons/submission-repo";
-import { dataElements, formSections, indicators, orgUnits, plans, validationRules } from "../../functions/core/catalog/index";
-import type { Catalog } from "../../functions/core/catalog-index";
+import { codeCatalog, orgUnits } from "../../functions/core/catalog/index";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import { lastFullMonth } from "../../functions/core/periods";
 
-export const codeCatalog = (): Catalog => ({
-	units: orgUnits,
-	elements: dataElements,
-	sections: formSections,
-	indicators,
-	plans,
-	rules: validationRules,
-});
+export { codeCatalog };
 
 export const seedCatalog = (app: App) => app.catalogRepo.seed(codeCatalog());
 

@@ -3,6 +3,7 @@
 // with an IAM server certificate, and nothing that names the global partition.
 import { Capture, Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
+import { catalogVersion } from "../../functions/core/catalog/index";
 import { routeKey, routes } from "../../functions/routes";
 import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
 
@@ -55,6 +56,23 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		expect(s.resources[oidcId]?.Type).toBe("AWS::Lambda::Function");
 		const route = ofType(s, "AWS::ApiGatewayV2::Route").find((r) => r.props.RouteKey === "ANY /oidc/{proxy+}");
 		expect(route?.props.AuthorizationType).toBe("NONE");
+	});
+
+	it("seeds the catalog on deploy through Custom::CatalogSeed, re-run when the code catalog changes", () => {
+		const seeds = Object.entries(s.resources).filter(([, r]) => r.Type === "Custom::CatalogSeed");
+		expect(seeds).toHaveLength(1);
+		const [, seed] = seeds[0] as [string, (typeof s.resources)[string]];
+		const fnId = logicalId(s, s.stack.functions.seed as never);
+		expect(seed.Properties).toEqual({ ServiceToken: { "Fn::GetAtt": [fnId, "Arn"] }, CatalogVersion: catalogVersion });
+		// The seed function may write the table (and nothing else besides its logs), and the resource is
+		// created only after the function and so after its role's policy.
+		const fn = s.resources[fnId];
+		expect(fn?.Properties?.Environment).toMatchObject({ Variables: { TABLE_NAME: { Ref: logicalId(s, s.stack.data.table as never) } } });
+		const policies = ofType(s, "AWS::IAM::Policy").filter((p) => (p.props.Roles as { Ref: string }[]).some((r) => r.Ref === logicalId(s, s.stack.functions.seed?.role as never)));
+		const actions = policies.flatMap((p) => (p.props.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((x) => x.Action));
+		expect(actions).toContain("dynamodb:PutItem");
+		expect(actions).toContain("dynamodb:UpdateItem");
+		expect(actions.filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("kms:") && !a.startsWith("logs:"))).toEqual([]);
 	});
 
 	it("authorizes every non-public route with the platform's own issuer: the API's URL + /oidc", () => {

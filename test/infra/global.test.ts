@@ -292,7 +292,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		const alarms = ofType(s, "AWS::CloudWatch::Alarm");
 		for (const a of alarms) expect(a.props.AlarmActions).toEqual([{ Ref: topicId }]);
 		const byMetric = (name: string) => alarms.filter((a) => a.props.MetricName === name);
-		expect(byMetric("Errors")).toHaveLength(6); // catalog, submissions, analytics, admin, summaries, summary-job
+		expect(byMetric("Errors")).toHaveLength(7); // catalog, submissions, analytics, admin, summaries, summary-job, seed
 		expect(byMetric("5xx")).toHaveLength(1);
 		expect(byMetric("ApiThrottled")).toHaveLength(1);
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
@@ -312,7 +312,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 
 	it("gives every function Node 24 on ARM, source maps, Powertools settings and the config variables", () => {
 		const fns = ofType(s, "AWS::Lambda::Function").filter((f) => (f.props.Handler as string) === "index.handler" && f.props.Runtime === "nodejs24.x");
-		expect(fns).toHaveLength(6);
+		expect(fns).toHaveLength(7); // the six of the API and the job (no oidc with Cognito), plus the seed
 		for (const f of fns) {
 			expect(f.props.Architectures).toEqual(["arm64"]);
 			expect(f.props.TracingConfig).toEqual({ Mode: "Active" });

@@ -1,6 +1,7 @@
 // The catalog: org units, data elements, indicators, plans and validation rules, all data.
 // Everything else (handlers, the summary job, the web app) reads the catalog through this module.
 
+import type { Catalog } from "../catalog-index";
 import type { DataElement, Indicator, Plan, UnitType } from "../types";
 import { dataElements, formSections } from "./data-elements";
 import { indicators } from "./indicators";
@@ -23,6 +24,16 @@ export {
 	reportingUnitsUnder,
 	unitById,
 } from "./units";
+
+/** The catalog as this code defines it: what a deploy (the seed custom resource) and `npm start` seed. */
+export const codeCatalog = (): Catalog => ({
+	units: orgUnits,
+	elements: dataElements,
+	sections: formSections,
+	indicators,
+	plans,
+	rules: validationRules,
+});
 
 const elementsByCode = new Map(dataElements.map((e) => [e.code, e]));
 const indicatorsByCode = new Map(indicators.map((i) => [i.code, i]));
