@@ -81,6 +81,21 @@ describe("entry form and the save → submit → approve workflow", () => {
 		expect(beds.coverage.reported).toBe(1);
 	});
 
+	it("breaks an indicator down by the children that report it, with coverage", async () => {
+		const values = valuesFor("t33");
+		const r = await leader.call("GET", `/api/indicators/BEDS_PER_1000/breakdown?orgUnit=div&period=${month}`);
+		expect(r.status).toBe(200);
+		// The four 垦区, not the commission: it reports no unit-level monthly figures.
+		expect(r.body.rows.map((row: { orgUnit: string }) => row.orgUnit).sort()).toEqual(["korla", "qieruo", "tarim", "yanqi"]);
+		const tarim = r.body.rows.find((row: { orgUnit: string }) => row.orgUnit === "tarim");
+		expect(tarim).toMatchObject({ numerator: values.BEDS, denominator: values.POPULATION, coverage: { reported: 1, expected: 3 } });
+		expect(tarim.value).toBeCloseTo(((values.BEDS as number) / (values.POPULATION as number)) * 1000, 6);
+		expect(r.body.rows.find((row: { orgUnit: string }) => row.orgUnit === "korla")).toMatchObject({ value: null, coverage: { reported: 0 } });
+		// Within a 垦区 the children are its units.
+		const units = await leader.call("GET", `/api/indicators/BEDS_PER_1000/breakdown?orgUnit=tarim&period=${month}`);
+		expect(units.body.rows.find((row: { orgUnit: string }) => row.orgUnit === "t33")).toMatchObject({ numerator: values.BEDS, coverage: { reported: 1, expected: 1 } });
+	});
+
 	it("refuses a stale If-Match with 409 and writes nothing", async () => {
 		const r = await reporter.call("PUT", `/api/submissions/t33/${month}`, { body: { values: { ...valuesFor("t33"), BEDS: 1 }, action: "submit" }, headers: { "if-match": "1" } });
 		expect(r.status).toBe(409);

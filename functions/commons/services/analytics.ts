@@ -249,7 +249,11 @@ export const createAnalyticsService = (app: App) => {
 				return { orgUnit: child.id, name: child.name, value: v.value, numerator: v.numerator, denominator: v.denominator, coverage: { reported: v.reported, expected: expectedUnits(idx, child, indicator) } };
 			}),
 		);
-		return { indicatorCode: q.code, period: q.period, orgUnit: org.id, rows };
+		// A child with no unit that reports this indicator's figures (the commission for a unit-level monthly
+		// indicator, an area for one the commission reports for the whole division) is left out rather than
+		// shown as an empty row — unless it has data after all.
+		const reporting = rows.filter((r) => r.coverage.expected > 0 || r.coverage.reported > 0 || r.value !== null);
+		return { indicatorCode: q.code, period: q.period, orgUnit: org.id, rows: reporting };
 	};
 
 	const completeness = async (q: { period: string; orgUnit: string }): Promise<CompletenessReport> => {
