@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke: `npm start` on a fresh clone answers GET /api/health within 90 s, and a restart keeps the data.
+# Smoke: `npm start` on a fresh clone answers GET /api/health within 180 s (it builds the site first), and a restart keeps the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PORT="${SMOKE_PORT:-3710}" DYNAMODB_PORT="${SMOKE_DYNAMODB_PORT:-8710}" MAIL_SMTP_PORT="${SMOKE_SMTP_PORT:-1710}" MAIL_WEB_PORT="${SMOKE_MAIL_WEB_PORT:-1790}"
@@ -11,7 +11,7 @@ start() {
   local t0=$SECONDS
   until curl -fsS "http://localhost:$PORT/api/health" >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then echo "npm start exited early:"; cat "$log"; exit 1; fi
-    if (( SECONDS - t0 > 90 )); then echo "no /api/health within 90 s:"; cat "$log"; kill -- -"$pid" || true; exit 1; fi
+    if (( SECONDS - t0 > 180 )); then echo "no /api/health within 180 s:"; cat "$log"; kill -- -"$pid" || true; exit 1; fi
     sleep 1
   done
   echo "npm start: /api/health 200 after $(( SECONDS - t0 )) s"
