@@ -12,6 +12,7 @@ import { ensureTable } from "../../functions/commons/table";
 import type { Catalog } from "../../functions/core/catalog-index";
 import { type DynamoLocal, startDynamoLocal } from "../../scripts/lib/dynamodb-local";
 import { startTestIssuer, type TestIssuer } from "../../test/support/test-issuer";
+import { waitForReady } from "../../scripts/lib/child-process";
 
 export interface Stack {
 	db: DynamoLocal;
@@ -87,22 +88,7 @@ export const startStack = async (): Promise<Stack> => {
 			child.stderr?.on("data", (d: Buffer) => {
 				stderr = (stderr + d.toString()).slice(-4000);
 			});
-			const url = await new Promise<string>((res, rej) => {
-				let out = "";
-				const t = setTimeout(() => rej(new Error(`gateway worker did not start in 60 s\n${stderr}`)), 60_000);
-				child.stdout?.on("data", (d: Buffer) => {
-					out += d.toString();
-					const m = /READY (\S+)/.exec(out);
-					if (m) {
-						clearTimeout(t);
-						res(m[1] as string);
-					}
-				});
-				child.once("exit", (code) => {
-					clearTimeout(t);
-					rej(new Error(`gateway worker exited (${code})\n${stderr}`));
-				});
-			});
+			const url = await waitForReady(child, "gateway worker", () => stderr);
 			child.stdout?.resume();
 			const w: Worker = {
 				url,

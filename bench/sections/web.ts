@@ -21,6 +21,7 @@ import { lastFullMonth } from "../../functions/core/periods";
 import { freePort } from "../../scripts/lib/dynamodb-local";
 import { shapeHash } from "../lib/datasets";
 import { log, round, sleep, summarize } from "../lib/stats";
+import { stopProcessGroup } from "../../scripts/lib/child-process";
 
 const repoRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CARD = "article.card.ind";
@@ -76,24 +77,7 @@ export const runWeb = async (o: { reps: number }) => {
 	child.stderr?.on("data", (d: Buffer) => {
 		output = (output + d.toString()).slice(-8000);
 	});
-	const stop = async () => {
-		if (child.exitCode !== null || child.pid === undefined) return;
-		const gone = new Promise<void>((r) => child.once("exit", () => r()));
-		try {
-			process.kill(-child.pid, "SIGTERM");
-		} catch {
-			// Already gone.
-		}
-		const t = setTimeout(() => {
-			try {
-				if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-			} catch {
-				// Already gone.
-			}
-		}, 15_000);
-		await gone;
-		clearTimeout(t);
-	};
+	const stop = () => stopProcessGroup(child);
 	const base = `http://localhost:${ports.http}`;
 	const started = performance.now();
 	try {

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type TestIssuer, startTestIssuer } from "../../test/support/test-issuer";
 import { type DynamoLocal, freePort, startDynamoLocal } from "../lib/dynamodb-local";
+import { waitForReady } from "../lib/child-process";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
@@ -73,22 +74,7 @@ const startGatewayProcess = async (env: Record<string, string>, port: number): P
 		stderr = (stderr + d.toString()).slice(-4000);
 		if (process.env.CRASH_DEBUG === "1") process.stderr.write(`[gateway] ${d}`);
 	});
-	const url = await new Promise<string>((res, rej) => {
-		const timer = setTimeout(() => rej(new Error(`gateway did not start: ${stderr}`)), 60_000);
-		let out = "";
-		child.stdout?.on("data", (d: Buffer) => {
-			out += d.toString();
-			const m = /READY (\S+)/.exec(out);
-			if (m) {
-				clearTimeout(timer);
-				res(m[1] as string);
-			}
-		});
-		child.once("exit", (code) => {
-			clearTimeout(timer);
-			rej(new Error(`gateway exited with ${code}: ${stderr}`));
-		});
-	});
+	const url = await waitForReady(child, "gateway", () => stderr);
 	return { child, url };
 };
 

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { stopProcessGroup } from "../../scripts/lib/child-process";
 
 declare module "vitest" {
 	export interface ProvidedContext {
@@ -98,24 +99,7 @@ export default async function setup(project: TestProject) {
 	child.stderr?.pipe(log);
 	const baseUrl = `http://localhost:${http}`;
 
-	const stop = async () => {
-		if (child.exitCode !== null || child.pid === undefined) return;
-		const gone = new Promise<void>((r) => child.once("exit", () => r()));
-		try {
-			process.kill(-child.pid, "SIGTERM");
-		} catch {
-			// Already gone.
-		}
-		const timer = setTimeout(() => {
-			try {
-				if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-			} catch {
-				// Already gone.
-			}
-		}, 15_000);
-		await gone;
-		clearTimeout(timer);
-	};
+	const stop = () => stopProcessGroup(child);
 
 	try {
 		await waitForHealth(baseUrl, child, logFile, Number(process.env.HPM_BROWSER_START_TIMEOUT_S ?? 600) * 1000);
