@@ -19,7 +19,16 @@ start() {
 stop() {
   kill -TERM -- -"$pid" 2>/dev/null || true
   for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  if pgrep -f "DynamoDBLocal.jar -port $DYNAMODB_PORT" >/dev/null; then echo "orphan java left behind"; exit 1; fi
+  # npm may exit before its child has finished: give the JVM (it flushes its -dbPath store on TERM) up to
+  # 30 s to go. Still running after that is an orphan.
+  for i in $(seq 0 30); do
+    if ! pgrep -f "DynamoDBLocal.jar -port $DYNAMODB_PORT" >/dev/null; then
+      (( i > 0 )) && echo "npm start: DynamoDB Local exited ${i} s after npm"
+      return 0
+    fi
+    sleep 1
+  done
+  echo "orphan java left behind"; pgrep -af "DynamoDBLocal.jar -port $DYNAMODB_PORT" || true; exit 1
 }
 wait_running() {
   local t0=$SECONDS
