@@ -54,17 +54,8 @@ export const runPool = async <T>(items: readonly T[], limit: number, fn: (item: 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A seedable PRNG (mulberry32), so the fault model is reproducible run to run. */
-export const seeded = (seed: number): (() => number) => {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-};
+/** A seedable PRNG (mulberry32), so the fault model is reproducible run to run: the fault-injection suite's own. */
+export { seededRandom as seeded } from "../../test/support/faulty-client";
 
 export const log = (s: string): void => {
 	process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);

@@ -10,6 +10,7 @@
 import { AppError } from "../commons/errors";
 import { type CatalogIndex, formElements } from "./catalog-index";
 import { comparePeriods, currentMonth, formatMonth, isFutureMonth, isMonth, isYear, lockDate, previousMonths } from "./periods";
+import { columnLetter } from "./columns";
 import type { DataElement, OrgUnit, SubmissionStatus, ValueMap } from "./types";
 import { validateSubmission } from "./validation";
 import { lockState, statusAfterWrite } from "./workflow";
@@ -117,17 +118,7 @@ export interface ParsedSheet {
 
 const msg = (zh: string, en: string): string => `${zh} (${en})`;
 
-/** 0 → A, 25 → Z, 26 → AA. */
-export const columnLetter = (index: number): string => {
-	let n = index + 1;
-	let s = "";
-	while (n > 0) {
-		const r = (n - 1) % 26;
-		s = String.fromCharCode(65 + r) + s;
-		n = Math.floor((n - 1) / 26);
-	}
-	return s;
-};
+export { columnLetter };
 
 /** Full-width digits and signs (０-９，．－) as typed by Chinese IMEs → ASCII. */
 const halfWidth = (s: string): string =>

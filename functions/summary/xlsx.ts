@@ -2,6 +2,7 @@
 // a bold shaded header row that stays frozen, and column widths. Opens in Excel, WPS and LibreOffice.
 // Generic (writeXlsx) so /api/exports can reuse it; buildSummaryXlsx is the summary's workbook.
 import { strToU8, zipSync } from "fflate";
+import { columnLetter } from "../core/columns";
 import {
 	formatMonthLabel,
 	formatPercent,
@@ -41,16 +42,7 @@ export const escapeXml = (s: string): string =>
 	stripInvalidXml(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** 0 → A, 25 → Z, 26 → AA. */
-export const columnName = (index: number): string => {
-	let n = index + 1;
-	let s = "";
-	while (n > 0) {
-		const r = (n - 1) % 26;
-		s = String.fromCharCode(65 + r) + s;
-		n = Math.floor((n - 1) / 26);
-	}
-	return s;
-};
+export const columnName = columnLetter;
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
