@@ -38,16 +38,18 @@ export class CatalogRepo {
 	async load(fresh = false): Promise<CatalogIndex> {
 		const now = this.clock();
 		const cached = this.cached;
+		// The version is read before the items: an edit that lands in between bumps it past what is stored
+		// here, so the next check reloads rather than keeping a catalog that misses the edit.
+		let version: number | undefined;
 		if (!fresh && cached && now - cached.loadedAt < MAX_AGE_MS) {
 			if (now - cached.at < CACHE_MS) return cached.idx;
-			if ((await this.version()) === cached.version) {
+			version = await this.version();
+			if (version === cached.version) {
 				cached.at = now;
 				return cached.idx;
 			}
 		}
-		// The version is read before the items: an edit that lands in between bumps it past what is stored
-		// here, so the next check reloads rather than keeping a catalog that misses the edit.
-		const version = await this.version();
+		version ??= await this.version();
 		const c: Catalog = { units: [], elements: [], sections: [], indicators: [], plans: [], rules: [] };
 		let ExclusiveStartKey: Record<string, unknown> | undefined;
 		do {
@@ -92,17 +94,22 @@ export class CatalogRepo {
 		const items = catalogItems(c);
 		let written = 0;
 		let kept = 0;
-		for (const item of items) {
-			try {
-				await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
-				written++;
-			} catch (e) {
-				if ((e as Error).name !== "ConditionalCheckFailedException") throw e;
-				kept++;
+		try {
+			for (const item of items) {
+				try {
+					await this.doc.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
+					written++;
+				} catch (e) {
+					if ((e as Error).name !== "ConditionalCheckFailedException") throw e;
+					kept++;
+				}
 			}
+		} finally {
+			// Even a seed that failed part-way announces what it did write, so no container keeps a catalog
+			// without it until the 10-minute re-read.
+			if (written > 0) await this.doc.send(new UpdateCommand(this.bumpVersion()));
+			this.cached = undefined;
 		}
-		if (written > 0) await this.doc.send(new UpdateCommand(this.bumpVersion()));
-		this.cached = undefined;
 		return { written, kept };
 	}
 
