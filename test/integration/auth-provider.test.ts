@@ -157,8 +157,8 @@ afterAll(async () => {
 	await ownDb?.stop("SIGKILL");
 });
 
-/** Start an authorization request (PKCE) with extra parameters and follow it to the login interaction. */
-const startInteraction = async (extra: Record<string, string>): Promise<{ cookie: string; interaction: string }> => {
+/** The web client's authorization request (code + PKCE), with extra parameters. */
+const authorizeUrl = (extra: Record<string, string> = {}): URL => {
 	const url = new URL(`${issuer}/auth`);
 	url.search = new URLSearchParams({
 		client_id: WEB_CLIENT_ID,
@@ -169,7 +169,12 @@ const startInteraction = async (extra: Record<string, string>): Promise<{ cookie
 		code_challenge_method: "S256",
 		...extra,
 	}).toString();
-	const start = await fetch(url, { redirect: "manual" });
+	return url;
+};
+
+/** Start an authorization request with extra parameters and follow it to the login interaction. */
+const startInteraction = async (extra: Record<string, string>): Promise<{ cookie: string; interaction: string }> => {
+	const start = await fetch(authorizeUrl(extra), { redirect: "manual" });
 	const cookie = start.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
 	return { cookie, interaction: new URL(start.headers.get("location") ?? "", baseUrl).href };
 };
@@ -249,15 +254,7 @@ describe("sign-in with authorization code + PKCE", () => {
 	});
 
 	it("returns every Set-Cookie through the v2 `cookies` array", async () => {
-		const url = new URL(`${issuer}/auth`);
-		url.search = new URLSearchParams({
-			client_id: WEB_CLIENT_ID,
-			redirect_uri: redirectUri,
-			response_type: "code",
-			scope: "openid",
-			code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
-			code_challenge_method: "S256",
-		}).toString();
+		const url = authorizeUrl();
 		const event = await toEvent(Object.assign(Object.create(null), { url: `${url.pathname}${url.search}`, method: "GET", headers: { host: new URL(baseUrl).host }, [Symbol.asyncIterator]: async function* () {} }) as IncomingMessage);
 		const out = await handler(event);
 		expect(out.statusCode).toBe(303);
