@@ -1,6 +1,7 @@
 // The one route table. CDK creates an HTTP API route per entry (with the JWT authorizer unless public),
 // the local gateway dispatches with it, and the access policy (core/access.ts) enforces `roles` and
 // `scope` before any route code runs. A route that is not listed here does not exist and is denied.
+import type { AccessRule } from "./core/access";
 import type { Role } from "./core/types";
 
 /** The Lambda function that serves a route. One entry file per function under functions/handlers/. */
@@ -8,29 +9,11 @@ export type FunctionName = "catalog" | "submissions" | "analytics" | "admin" | "
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "ANY";
 
-/**
- * How a route's org-unit parameters are checked against the caller's org scope.
- * - none: any caller with one of the roles.
- * - unit-path: the `{unitId}` path parameter must lie in the caller's scope for `access`.
- * - org-query: the `orgUnit` query parameter (default: the caller's scope root) must be readable.
- * - org-query-children: as org-query, and the caller must be able to read every child too (breakdowns).
- * - summary-scope: the `{scope}` path parameter is an org id the caller may read.
- */
-export type ScopeCheck =
-	| { kind: "none" }
-	| { kind: "unit-path"; access: "read" | "write" | "approve" }
-	| { kind: "org-query"; param: "orgUnit" }
-	| { kind: "org-query-children"; param: "orgUnit" }
-	| { kind: "summary-scope" };
-
-export interface RouteDef {
+export interface RouteDef extends AccessRule {
 	method: HttpMethod;
 	/** API Gateway route path, with `{param}` and `{proxy+}` placeholders. */
 	path: string;
 	fn: FunctionName;
-	/** "public" routes get no authorizer (only health and the OIDC provider). */
-	roles: Role[] | "public";
-	scope: ScopeCheck;
 }
 
 const ALL: Role[] = ["reporter", "approver", "leader", "admin"];

@@ -1,10 +1,31 @@
 // The one access policy. Every route in functions/routes.ts declares its roles and scope check; this
 // module decides allow or deny for a principal and the route's parameters. A route that is not declared
 // never reaches here (the router answers 404), so anything undeclared is denied.
-import type { RouteDef } from "../routes";
-import { AppError, forbidden, notFound } from "../commons/errors";
 import { type CatalogIndex, isWithin } from "./catalog-index";
+import { AppError, forbidden, notFound } from "./errors";
 import type { Principal, Role } from "./types";
+
+/**
+ * How a route's org-unit parameters are checked against the caller's org scope.
+ * - none: any caller with one of the roles.
+ * - unit-path: the `{unitId}` path parameter must lie in the caller's scope for `access`.
+ * - org-query: the `orgUnit` query parameter (default: the caller's scope root) must be readable.
+ * - org-query-children: as org-query, and the caller must be able to read every child too (breakdowns).
+ * - summary-scope: the `{scope}` path parameter is an org id the caller may read.
+ */
+export type ScopeCheck =
+	| { kind: "none" }
+	| { kind: "unit-path"; access: "read" | "write" | "approve" }
+	| { kind: "org-query"; param: "orgUnit" }
+	| { kind: "org-query-children"; param: "orgUnit" }
+	| { kind: "summary-scope" };
+
+/** The part of a route declaration (functions/routes.ts) that the access policy enforces. */
+export interface AccessRule {
+	/** "public" routes get no authorizer (only health and the OIDC provider). */
+	roles: Role[] | "public";
+	scope: ScopeCheck;
+}
 
 export interface AccessRequest {
 	pathParameters: Record<string, string | undefined>;
@@ -55,7 +76,7 @@ const requireKnownOrg = (idx: ScopeIdx, orgId: string | undefined, name: string)
 	return orgId;
 };
 
-export const authorize = (route: RouteDef, principal: Principal | null, req: AccessRequest, idx: ScopeIdx): AccessDecision => {
+export const authorize = (route: AccessRule, principal: Principal | null, req: AccessRequest, idx: ScopeIdx): AccessDecision => {
 	if (route.roles === "public") return { via: [] };
 	if (!principal) throw new AppError("unauthorized", "Authentication required");
 	const roles = principal.roles.filter((r) => (route.roles as Role[]).includes(r));

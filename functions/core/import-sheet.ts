@@ -7,7 +7,7 @@
 // 2. planImport: against what is stored — the same checks PUT /api/submissions makes (validateSubmission
 //    against the unit's own history, locks, approved forms, versions), so a row that passes here is one
 //    the submission service will accept when it is applied in period order.
-import { AppError } from "../commons/errors";
+import { AppError } from "./errors";
 import { type CatalogIndex, formElements } from "./catalog-index";
 import { comparePeriods, currentMonth, formatMonth, isFutureMonth, isMonth, isYear, lockDate, previousMonths } from "./periods";
 import { columnLetter } from "./columns";

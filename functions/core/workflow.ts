@@ -1,6 +1,6 @@
 // The submission workflow as pure rules: which action may move a form from which status, and when the
 // period is locked. DHIS2's data-approval model, simplified to one approval level per unit-period.
-import { AppError } from "../commons/errors";
+import { AppError } from "./errors";
 import type { Submission, SubmissionStatus } from "./types";
 
 export type WriteAction = "save" | "submit";
