@@ -24,6 +24,13 @@ export const formatCount = (value: number | null | undefined, l: Locale): string
 	return new Intl.NumberFormat(l, { maximumFractionDigits: 2 }).format(value);
 };
 
+/**
+ * Groups the digits of long bare numbers inside a message ("28010" → "28,010"). Numbers of four digits
+ * or fewer (years, small limits) are left as they are.
+ */
+export const groupLongNumbers = (text: string, l: Locale): string =>
+	text.replace(/(?<![\d.,])\d{5,}(?:\.\d+)?(?!\d)/g, (m) => formatCount(Number(m), l));
+
 export const formatPercent = (rate: number, l: Locale): string =>
 	new Intl.NumberFormat(l, { style: "percent", maximumFractionDigits: 1 }).format(rate);
 
