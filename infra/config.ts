@@ -49,6 +49,8 @@ export interface StageConfig {
 	summarySchedule: string;
 	/** The same moment in UTC, for an EventBridge rule (no time zone support). */
 	summaryScheduleUtc: string;
+	/** How often the reminder job runs (pre-deadline, overdue, return notices, feedback cards; each is sent once). */
+	reminderSchedule: string;
 	/** EventBridge Scheduler (true) or an EventBridge rule (false). */
 	useScheduler: boolean;
 	/** CloudFront origin access to the site bucket: origin access control, or the legacy identity. */
@@ -161,15 +163,18 @@ export function readConfig(node: Pick<Node, "tryGetContext">): StageConfig {
 	if ((certificateArn || iamCertificateId) && !siteDomain) throw new Error("a certificate needs siteDomain");
 	if (siteDomain && !(certificateArn || iamCertificateId)) throw new Error(`siteDomain needs ${china ? "iamCertificateId" : "certificateArn"}`);
 
-	const summarySchedule = ctx.str("summarySchedule") ?? "cron(0 8 5 * ? *)";
-	const summaryScheduleUtc = ctx.str("summaryScheduleUtc") ?? summaryScheduleToUtc(summarySchedule);
-
 	const logRetentionDays = ctx.int("logRetentionDays", stage === "prod" ? 365 : 30, 1, 3653);
 	if (!RETENTION_DAYS.includes(logRetentionDays)) throw new Error(`logRetentionDays must be one of ${RETENTION_DAYS.join(", ")}`);
 
 	const deadlineDay = ctx.int("deadlineDay", 10, 1, 28);
 	const lockDay = ctx.int("lockDay", 20, 1, 28);
 	if (lockDay < deadlineDay) throw new Error("lockDay must not be before deadlineDay");
+
+	// The summary waits for the data: 08:00 Asia/Shanghai on the day after the reporting deadline (the 11th by default).
+	const summarySchedule = ctx.str("summarySchedule") ?? `cron(0 8 ${Math.min(deadlineDay + 1, 28)} * ? *)`;
+	const summaryScheduleUtc = ctx.str("summaryScheduleUtc") ?? summaryScheduleToUtc(summarySchedule);
+	const reminderSchedule = ctx.str("reminderSchedule") ?? "rate(1 hour)";
+	if (!/^(rate|cron)\(.+\)$/.test(reminderSchedule)) throw new Error(`reminderSchedule must be rate(...) or cron(...) in UTC, not ${reminderSchedule}`);
 
 	return {
 		stage,
@@ -196,6 +201,7 @@ export function readConfig(node: Pick<Node, "tryGetContext">): StageConfig {
 		cognitoMfaRequired: ctx.bool("cognitoMfaRequired", false),
 		summarySchedule,
 		summaryScheduleUtc,
+		reminderSchedule,
 		useScheduler: ctx.bool("useScheduler", !china),
 		siteOriginAccess: ctx.oneOf("siteOriginAccess", ["oac", "oai"] as const, china ? "oai" : "oac"),
 		approvedOnly: ctx.bool("approvedOnly", false),

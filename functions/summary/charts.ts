@@ -141,17 +141,29 @@ const toSvg = (option: Record<string, unknown>, width: number, height: number): 
 	}
 };
 
-const OVERVIEW_ORDER: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "no-data"];
+const OVERVIEW_ORDER: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "uncertain", "provisional", "no-data"];
+const ALWAYS_SHOWN = new Set<IndicatorStatus>(["achieved", "on-track", "behind", "off-track"]);
 
-export function statusOverviewSvg(counts: Record<IndicatorStatus, number>, locale: Locale, size = { width: 600, height: 220 }): string {
-	const statuses = OVERVIEW_ORDER.filter((s) => s !== "no-data" || counts[s] > 0);
+/**
+ * Charts are laid out at 420 CSS px and rasterised at 2×: on a 390 px phone the card leaves ~324 px for an image,
+ * so a 15 px label still reads at ~11.5 px (at 600 px with 11 px labels it was ~6 px).
+ */
+export const CHART_WIDTH = 420;
+const TREND_SIZE = { width: CHART_WIDTH, height: 260 };
+export const overviewSize = (counts: Record<IndicatorStatus, number>) => ({
+	width: CHART_WIDTH,
+	height: 64 + 34 * OVERVIEW_ORDER.filter((s) => ALWAYS_SHOWN.has(s) || (counts[s] ?? 0) > 0).length,
+});
+
+export function statusOverviewSvg(counts: Record<IndicatorStatus, number>, locale: Locale, size = overviewSize(counts)): string {
+	const statuses = OVERVIEW_ORDER.filter((s) => ALWAYS_SHOWN.has(s) || (counts[s] ?? 0) > 0);
 	const total = OVERVIEW_ORDER.reduce((n, s) => n + (counts[s] ?? 0), 0);
 	const title = locale === "en" ? `Indicator status (${total} indicators)` : `指标状态分布（共${total}项）`;
 	return toSvg(
 		{
 			...BASE,
-			title: { text: title, left: 12, top: 8, textStyle: { fontSize: 15, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY } },
-			grid: { left: 100, right: 48, top: 44, bottom: 16 },
+			title: { text: title, left: 8, top: 8, textStyle: { fontSize: 17, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY } },
+			grid: { left: 8, right: 44, top: 48, bottom: 12, containLabel: true },
 			xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: "#eaeef2" } }, axisLabel: { show: false } },
 			yAxis: {
 				type: "category",
@@ -159,14 +171,14 @@ export function statusOverviewSvg(counts: Record<IndicatorStatus, number>, local
 				data: statuses.map((s) => `${STATUS_COLORS[s].symbol} ${pick(STATUS_LABELS[s], locale)}`),
 				axisTick: { show: false },
 				axisLine: { show: false },
-				axisLabel: { fontSize: 13, color: "#24292f", fontFamily: CHART_FONT_FAMILY },
+				axisLabel: { fontSize: 15, color: "#24292f", fontFamily: CHART_FONT_FAMILY },
 			},
 			series: [
 				{
 					type: "bar",
 					barWidth: 20,
 					data: statuses.map((s) => ({ value: counts[s] ?? 0, itemStyle: { color: STATUS_COLORS[s].chart, borderRadius: [0, 3, 3, 0] } })),
-					label: { show: true, position: "right", fontSize: 13, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY },
+					label: { show: true, position: "right", fontSize: 16, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY },
 				},
 			],
 		},
@@ -191,7 +203,7 @@ const monthTick = (period: PeriodId, locale: Locale): string => {
 	return locale === "en" ? `${m}/${y?.slice(2)}` : `${Number(m)}月`;
 };
 
-export function trendSvg(input: TrendInput, locale: Locale, size = { width: 600, height: 220 }): string {
+export function trendSvg(input: TrendInput, locale: Locale, size = TREND_SIZE): string {
 	const en = locale === "en";
 	const color = STATUS_COLORS[input.status].chart;
 	const actual = en ? "Actual" : "实际值";
@@ -203,25 +215,26 @@ export function trendSvg(input: TrendInput, locale: Locale, size = { width: 600,
 			title: {
 				text: `${input.name}${uom}`,
 				subtext: `${STATUS_COLORS[input.status].symbol} ${pick(STATUS_LABELS[input.status], locale)}`,
-				left: 12,
+				left: 8,
 				top: 6,
 				itemGap: 4,
-				textStyle: { fontSize: 14, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY },
-				subtextStyle: { fontSize: 12, color, fontFamily: CHART_FONT_FAMILY },
+				textStyle: { fontSize: 16, fontWeight: "bold", fontFamily: CHART_FONT_FAMILY },
+				subtextStyle: { fontSize: 14, color, fontFamily: CHART_FONT_FAMILY },
 			},
-			legend: { right: 12, top: 10, itemWidth: 18, textStyle: { fontSize: 12, fontFamily: CHART_FONT_FAMILY }, data: [actual, path] },
-			grid: { left: 56, right: 24, top: 62, bottom: 28 },
+			// Below the title, not beside it: at 420 px there is no room for both on one line.
+			legend: { left: 8, top: 52, itemWidth: 18, textStyle: { fontSize: 14, fontFamily: CHART_FONT_FAMILY }, data: [actual, path] },
+			grid: { left: 8, right: 16, top: 88, bottom: 8, containLabel: true },
 			xAxis: {
 				type: "category",
 				boundaryGap: false,
 				data: input.points.map((p) => monthTick(p.period, locale)),
-				axisLabel: { fontSize: 11, fontFamily: CHART_FONT_FAMILY },
+				axisLabel: { fontSize: 14, fontFamily: CHART_FONT_FAMILY },
 			},
 			yAxis: {
 				type: "value",
 				scale: true,
 				splitLine: { lineStyle: { color: "#eaeef2" } },
-				axisLabel: { fontSize: 11, fontFamily: CHART_FONT_FAMILY, formatter: (v: number) => formatNumber(v, Math.min(input.decimals, 2)) },
+				axisLabel: { fontSize: 14, fontFamily: CHART_FONT_FAMILY, formatter: (v: number) => formatNumber(v, Math.min(input.decimals, 2)) },
 			},
 			series: [
 				{
@@ -269,8 +282,8 @@ export async function renderSummaryCharts(
 	await initChartRenderer(options.assets);
 	const en = model.locale === "en";
 	const images: ChartImage[] = [];
-	const overviewSize = { width: 600, height: 220 };
-	const overview = await rasterise(statusOverviewSvg(model.counts, model.locale, overviewSize), { zoom: options.zoom ?? 2 });
+	const oSize = overviewSize(model.counts);
+	const overview = await rasterise(statusOverviewSvg(model.counts, model.locale, oSize), { zoom: options.zoom ?? 2 });
 	const c = model.counts;
 	images.push({
 		cid: `status-overview.${model.month}@summary`,
@@ -279,10 +292,10 @@ export async function renderSummaryCharts(
 		contentType: "image/png",
 		alt: en
 			? `Status: ${c.achieved} achieved, ${c["on-track"]} on track, ${c.behind} behind, ${c["off-track"]} off track`
-			: `指标状态：已达标${c.achieved}项，符合进度${c["on-track"]}项，落后进度${c.behind}项，偏离目标${c["off-track"]}项`,
-		...overviewSize,
+			: `指标状态：已达标${c.achieved}项，符合进度${c["on-track"]}项，落后进度${c.behind}项，偏离目标${c["off-track"]}项${c.provisional ? `，数据不完整${c.provisional}项` : ""}${c.uncertain ? `，难以判断${c.uncertain}项` : ""}`,
+		...oSize,
 	});
-	const trendSize = { width: 600, height: 220 };
+	const trendSize = TREND_SIZE;
 	const withSeries = model.bindingAlerts.filter((i) => (series[i.code]?.length ?? 0) > 1).slice(0, options.maxTrends ?? 3);
 	for (const i of withSeries) {
 		const points = (series[i.code] ?? []).map((p) => ({ period: p.period, value: p.value, expected: p.expected }));

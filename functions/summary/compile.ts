@@ -49,27 +49,52 @@ const isBindingAlert = (i: SummaryIndicator): boolean => i.nature === "binding" 
 const diff = (a: number | null | undefined, b: number | null | undefined): number | null =>
 	a === null || a === undefined || b === null || b === undefined ? null : a - b;
 
-const toIndicator = (row: ProgressRow, prev: ProgressRow | undefined, locale: Locale): SummaryIndicator => ({
-	code: row.indicatorCode,
-	name: pick(row.name, locale),
-	uom: pick(row.uom, locale),
-	group: row.group,
-	groupName: pick(GROUP_LABELS[row.group] ?? { zh: row.group, en: row.group }, locale),
-	nature: row.nature,
-	direction: row.direction,
-	status: row.status,
-	previousStatus: prev?.status ?? null,
-	value: row.value,
-	target: row.target?.printed ?? null,
-	expected: row.expected,
-	baseline: row.baseline?.value ?? null,
-	previousValue: prev?.value ?? null,
-	changeSinceLastMonth: diff(row.value, prev?.value),
-	changeSinceBaseline: diff(row.value, row.baseline?.value),
-	decimals: row.decimals,
-	...(row.parentCode ? { parentCode: row.parentCode } : {}),
-	coverage: { reported: row.coverage.reported, expected: row.coverage.expected },
-});
+/**
+ * Whether this month's figure can be compared with last month's: both are judged (not provisional) and both rest on
+ * the same coverage, fresh and carried alike. Otherwise a move could be nothing but units reporting or not.
+ */
+export const comparableCoverage = (row: ProgressRow, prev: ProgressRow | undefined): boolean => {
+	if (!prev || row.provisional || prev.provisional) return false;
+	const sig = (r: ProgressRow): string =>
+		[r.coverage.reported, r.coverage.carried ?? 0, r.coverage.expected, ...(r.coverage.elements ?? []).map((e) => `${e.code}:${e.fresh}:${e.carried}:${e.expected}`)].join("|");
+	return sig(row) === sig(prev);
+};
+
+const toIndicator = (row: ProgressRow, prev: ProgressRow | undefined, locale: Locale): SummaryIndicator => {
+	const comparable = comparableCoverage(row, prev);
+	return {
+		code: row.indicatorCode,
+		name: pick(row.name, locale),
+		uom: pick(row.uom, locale),
+		group: row.group,
+		groupName: pick(GROUP_LABELS[row.group] ?? { zh: row.group, en: row.group }, locale),
+		nature: row.nature,
+		direction: row.direction,
+		status: row.status,
+		previousStatus: prev?.status ?? null,
+		value: row.value,
+		target: row.target?.printed ?? null,
+		expected: row.expected,
+		baseline: row.baseline?.value ?? null,
+		previousValue: prev?.value ?? null,
+		changeSinceLastMonth: comparable ? diff(row.value, prev?.value) : null,
+		changeSinceBaseline: row.provisional ? null : diff(row.value, row.baseline?.value),
+		decimals: row.decimals,
+		...(row.parentCode ? { parentCode: row.parentCode } : {}),
+		coverage: { reported: row.coverage.reported, expected: row.coverage.expected, carried: row.coverage.carried ?? 0 },
+		provisional: row.provisional === true,
+		comparable,
+		...(row.interval ? { interval: { low: row.interval.low, high: row.interval.high, method: row.interval.method, events: row.interval.events } } : {}),
+		...(row.caution ? { caution: row.caution } : {}),
+	};
+};
+
+/** The figures' coverage: the progress report's own, else (an older report) the completeness rate against WHO's 90 %. */
+const coverageOf = (current: ProgressReport, completeness: CompletenessReport): { coverageRate: number; threshold: number; provisional: boolean } => {
+	if (current.reporting) return { coverageRate: current.reporting.rate, threshold: current.reporting.threshold, provisional: current.reporting.provisional };
+	const threshold = completeness.thresholds.reportingRate;
+	return { coverageRate: completeness.reportingRate, threshold, provisional: completeness.reportingRate < threshold };
+};
 
 const withQuery = (base: string, params: Record<string, string>): string => {
 	try {
@@ -104,7 +129,8 @@ export function compileSummary(input: CompileSummaryInput): SummaryModel {
 		areaId: r.areaId,
 		status: r.status,
 		onTime: r.onTime,
-		...(r.submittedAt ? { submittedAt: r.submittedAt } : {}),
+		// A unit that has not reported (missing, or a draft) has no submission time, whatever an earlier attempt left.
+		...(r.submittedAt && r.status !== "missing" && r.status !== "draft" ? { submittedAt: r.submittedAt } : {}),
 	}));
 	const missingUnits = units.filter((u) => u.status === "missing" || u.status === "draft");
 	const lateUnits = units.filter((u) => u.onTime === false);
@@ -140,6 +166,7 @@ export function compileSummary(input: CompileSummaryInput): SummaryModel {
 		timelinessRate: completeness.timelinessRate,
 		thresholds: { ...completeness.thresholds },
 		units,
+		...coverageOf(current, completeness),
 	};
 	const dataQualityFlags = [...(input.qualityFlags ?? [])];
 
@@ -193,6 +220,8 @@ const STATUS_CLAUSE: Record<IndicatorStatus, { zh: string; en: string }> = {
 	"on-track": { zh: "符合规划进度", en: "on track with the plan path" },
 	behind: { zh: "仍落后于规划进度", en: "still behind the plan path" },
 	"off-track": { zh: "仍偏离规划目标", en: "still off track" },
+	uncertain: { zh: "", en: "" },
+	provisional: { zh: "", en: "" },
 	"no-data": { zh: "", en: "" },
 };
 
@@ -209,6 +238,8 @@ export function monthMoves(indicators: SummaryIndicator[]): Move[] {
 	const moves: Move[] = [];
 	for (const i of indicators) {
 		const delta = i.changeSinceLastMonth;
+		// Only figures of comparable coverage, judged both months, and not resting on a handful of events.
+		if (!i.comparable || i.provisional || i.caution === "few-events") continue;
 		if (delta === null || i.previousValue === null || i.previousValue === 0) continue;
 		if (Number(formatNumber(Math.abs(delta), i.decimals)) === 0) continue;
 		moves.push({ indicator: i, relative: delta / Math.abs(i.previousValue), good: i.direction === "increase" ? delta > 0 : delta < 0 });
@@ -243,6 +274,17 @@ export function computeHighlights(h: HighlightInput): string[] {
 	const en = locale === "en";
 	const out: string[] = [];
 
+	// 0. Incomplete data first: everything below is provisional (this sentence is also the email's preheader).
+	if (h.reporting.provisional) {
+		const rate = formatPercent(h.reporting.coverageRate);
+		const min = formatPercent(h.reporting.threshold, 0);
+		out.push(
+			en
+				? `Reporting is incomplete (${rate}, below ${min}): the figures are provisional and month-on-month changes are compared only where coverage is the same.`
+				: `本月数据尚不完整（覆盖率${rate}，低于${min}），以下数字为暂定值；较上月变化仅在两月数据覆盖相同时比较。`,
+		);
+	}
+
 	// 1. Binding indicators: the plan's hard commitments.
 	const binding = h.indicators.filter((i) => i.nature === "binding");
 	if (binding.length > 0) {
@@ -259,12 +301,25 @@ export function computeHighlights(h: HighlightInput): string[] {
 					: `约束性指标共${binding.length}项，其中${off.length}项偏离目标、${behind.length}项落后于规划进度：${names}。`,
 			);
 		} else {
+			// Only the judged ones are "achieved or on track": provisional, uncertain and empty rows are counted apart.
 			const noData = binding.filter((i) => i.status === "no-data").length;
-			out.push(
-				en
-					? `All ${binding.length - noData} binding indicators with data are achieved or on track${noData ? ` (${noData} without data)` : ""}.`
-					: `约束性指标${noData ? `中有数据的${binding.length - noData}项` : `${binding.length}项`}均已达标或符合规划进度${noData ? `（${noData}项暂无数据）` : ""}。`,
-			);
+			const unjudged = binding.filter((i) => i.status === "provisional" || i.status === "uncertain").length;
+			const judged = binding.length - noData - unjudged;
+			const asides = en
+				? [unjudged ? `${unjudged} provisional or too few events to judge` : "", noData ? `${noData} without data` : ""].filter(Boolean).join(", ")
+				: [unjudged ? `${unjudged}项数据不完整或难以判断` : "", noData ? `${noData}项暂无数据` : ""].filter(Boolean).join("，");
+			if (judged > 0)
+				out.push(
+					en
+						? `All ${judged} binding indicators that can be judged are achieved or on track${asides ? ` (${asides})` : ""}.`
+						: `约束性指标${asides ? `中可判断的${judged}项` : `${judged}项`}均已达标或符合规划进度${asides ? `（${asides}）` : ""}。`,
+				);
+			else if (unjudged > 0)
+				out.push(
+					en
+						? `No binding indicator can be judged yet (${asides}).`
+						: `约束性指标暂无法判断状态（${asides}）。`,
+				);
 		}
 	}
 
@@ -289,9 +344,17 @@ export function computeHighlights(h: HighlightInput): string[] {
 		const best = moves.find((m) => m.good);
 		if (worst) out.push(describeMove(worst, locale));
 		if (best) out.push(describeMove(best, locale));
+		// Said without names: a change that coverage explains is not a finding about any indicator.
+		const notCompared = h.indicators.filter((i) => !i.comparable && i.value !== null && i.previousValue !== null).length;
+		if (notCompared > 0)
+			out.push(
+				en
+					? `${notCompared} indicator${notCompared === 1 ? " is" : "s are"} not compared with last month, because the two months rest on different reporting coverage.`
+					: `${notCompared}项指标两月数据覆盖不同（部分单位未报或为结转数），未作较上月比较。`,
+			);
 
 		// 4. Status changes this month.
-		const newlyAchieved = h.indicators.filter((i) => i.status === "achieved" && i.previousStatus !== null && i.previousStatus !== "achieved");
+		const newlyAchieved = h.indicators.filter((i) => i.comparable && i.status === "achieved" && i.previousStatus !== null && i.previousStatus !== "achieved");
 		if (newlyAchieved.length > 0) {
 			const names = listNames(
 				newlyAchieved.map((i) => i.name),
@@ -301,7 +364,7 @@ export function computeHighlights(h: HighlightInput): string[] {
 			out.push(en ? `Newly achieved this month: ${names}.` : `本月新达标：${names}。`);
 		}
 		const newlyOff = h.indicators.filter(
-			(i) => i.status === "off-track" && i.previousStatus !== null && i.previousStatus !== "off-track" && i.previousStatus !== "no-data",
+			(i) => i.comparable && i.status === "off-track" && i.previousStatus !== null && i.previousStatus !== "off-track" && i.previousStatus !== "no-data",
 		);
 		if (newlyOff.length > 0) {
 			const names = listNames(

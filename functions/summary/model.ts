@@ -34,7 +34,18 @@ export interface SummaryIndicator {
 	changeSinceBaseline: number | null;
 	decimals: number;
 	parentCode?: string;
-	coverage: { reported: number; expected: number };
+	coverage: { reported: number; expected: number; carried: number };
+	/** Coverage below the completeness threshold (or mismatched sides): shown as 数据不完整, no status claimed. */
+	provisional: boolean;
+	/**
+	 * False when last month's figure cannot be compared with this one: either is provisional, or the two months
+	 * rest on different coverage (fresh vs carried units). changeSinceLastMonth is then null, so no 较上月 is said.
+	 */
+	comparable: boolean;
+	/** 95 % interval of a rate built on counted events. */
+	interval?: { low: number; high: number; method: "poisson" | "wilson"; events: number };
+	/** few-events: 事件数少，解读需谨慎; interval-contains-target: the status cannot be judged. */
+	caution?: "few-events" | "interval-contains-target";
 }
 
 export interface SummaryUnit {
@@ -84,6 +95,13 @@ export interface SummaryReporting {
 	timelinessRate: number;
 	thresholds: { reportingRate: number; timelinessRate: number };
 	units: SummaryUnit[];
+	/**
+	 * The figures' coverage (the progress report's `reporting`): below `threshold` the whole summary is provisional
+	 * and says so at the top, naming the missing units.
+	 */
+	coverageRate: number;
+	threshold: number;
+	provisional: boolean;
 }
 
 export interface SummaryModel {
@@ -113,7 +131,7 @@ export interface SummaryModel {
 	highlights: string[];
 }
 
-export const STATUSES: readonly IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "no-data"];
+export const STATUSES: readonly IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "uncertain", "provisional", "no-data"];
 
 // ---------------------------------------------------------------------------
 // Labels and number formats shared by compile, render, charts and the workbook, so each says the same thing.
@@ -125,6 +143,8 @@ export const STATUS_LABELS: Labels<IndicatorStatus> = {
 	"on-track": { zh: "符合进度", en: "On track" },
 	behind: { zh: "落后进度", en: "Behind" },
 	"off-track": { zh: "偏离目标", en: "Off track" },
+	uncertain: { zh: "事件数少，难以判断", en: "Too few events to judge" },
+	provisional: { zh: "数据不完整", en: "Provisional (incomplete)" },
 	"no-data": { zh: "暂无数据", en: "No data" },
 };
 
@@ -134,6 +154,8 @@ export const STATUS_COLORS: Record<IndicatorStatus, { fg: string; bg: string; ch
 	"on-track": { fg: "#0a3069", bg: "#ddf4ff", chart: "#218bff", symbol: "→" },
 	behind: { fg: "#7d4e00", bg: "#fff8c5", chart: "#d4a72c", symbol: "▲" },
 	"off-track": { fg: "#82071e", bg: "#ffebe9", chart: "#cf222e", symbol: "×" },
+	uncertain: { fg: "#5e3a9c", bg: "#f3ecff", chart: "#8250df", symbol: "?" },
+	provisional: { fg: "#424a53", bg: "#f6f8fa", chart: "#b1bac4", symbol: "…" },
 	"no-data": { fg: "#424a53", bg: "#eaeef2", chart: "#8c959f", symbol: "–" },
 };
 

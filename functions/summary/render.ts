@@ -104,6 +104,12 @@ type Words = {
 	none: string;
 	count: (n: number) => string;
 	xlsxName: (m: SummaryModel) => string;
+	provisionalTitle: string;
+	provisionalBanner: (m: SummaryModel) => string;
+	missingNamed: (names: string[]) => string;
+	interval: (low: string, high: string) => string;
+	fewEvents: string;
+	notComparable: string;
 };
 
 const zh: Words = {
@@ -145,6 +151,13 @@ const zh: Words = {
 	none: "无",
 	count: (n) => `${n}项`,
 	xlsxName: (m) => `健康规划月度摘要-${m.month}-${m.scope.orgId}.xlsx`,
+	provisionalTitle: "数据不完整，以下为暂定数字",
+	provisionalBanner: (m) =>
+		`截至${formatBeijingTime(m.generatedAt)}（北京时间），数据覆盖率${formatPercent(m.reporting.coverageRate)}，低于完整性阈值${formatPercent(m.reporting.threshold, 0)}。覆盖不足的指标标为“数据不完整”，不判断达标与否；较上月变化仅在两月覆盖相同时比较。`,
+	missingNamed: (names) => `尚未上报的单位（${names.length}个）：${names.join("、")}。`,
+	interval: (low, high) => `95%区间 ${low}–${high}`,
+	fewEvents: "事件数少，解读需谨慎",
+	notComparable: "较上月 不可比（覆盖不同）",
 };
 
 const en: Words = {
@@ -186,6 +199,13 @@ const en: Words = {
 	none: "None",
 	count: (n) => `${n}`,
 	xlsxName: (m) => `health-plan-summary-${m.month}-${m.scope.orgId}.xlsx`,
+	provisionalTitle: "Incomplete data: these figures are provisional",
+	provisionalBanner: (m) =>
+		`As of ${formatBeijingTime(m.generatedAt)} (Beijing time), coverage is ${formatPercent(m.reporting.coverageRate)}, below the completeness threshold of ${formatPercent(m.reporting.threshold, 0)}. Figures short of coverage are marked provisional and not judged; changes since last month are compared only where coverage is the same.`,
+	missingNamed: (names) => `Not reported yet (${names.length}): ${names.join(", ")}.`,
+	interval: (low, high) => `95% interval ${low}–${high}`,
+	fewEvents: "Few events: interpret with care",
+	notComparable: "vs last month: not comparable (coverage differs)",
 };
 
 const words = (locale: Locale): Words => (locale === "en" ? en : zh);
@@ -235,7 +255,24 @@ const indicatorFacts = (i: SummaryIndicator, w: Words, locale: Locale): string =
 		`${w.colTarget} ${i.target ?? "—"}`,
 	];
 	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
+	parts.push(...valueNotes(i, w));
 	return esc(parts.join(locale === "en" ? " · " : " ｜ "));
+};
+
+/** The top of the email when coverage is short: says so and names the units still missing. */
+const provisionalBannerHtml = (m: SummaryModel, w: Words): string => {
+	if (!m.reporting.provisional) return "";
+	const names = m.missingUnits.map((u) => u.unitName);
+	return `<tr><td style="padding:16px 24px 0 24px"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="background-color:#fff8c5;border:1px solid #d4a72c;border-left:4px solid #bf8700;padding:10px 12px"><p style="${TEXT};font-weight:bold;color:#7d4e00;margin:0 0 4px 0">${esc(`⚠ ${w.provisionalTitle}`)}</p><p style="${TEXT};margin:0 0 4px 0">${esc(w.provisionalBanner(m))}</p>${names.length ? `<p style="${TEXT};margin:0">${esc(w.missingNamed(names))}</p>` : ""}</td></tr></table></td></tr>`;
+};
+
+/** Interval, caution and comparability notes under a value. */
+const valueNotes = (i: SummaryIndicator, w: Words): string[] => {
+	const notes: string[] = [];
+	if (i.interval) notes.push(w.interval(formatNumber(i.interval.low, i.decimals), formatNumber(i.interval.high, i.decimals)));
+	if (i.caution === "few-events") notes.push(w.fewEvents);
+	if (!i.comparable && i.value !== null && i.previousValue !== null) notes.push(w.notComparable);
+	return notes;
 };
 
 const bindingAlertsHtml = (m: SummaryModel, w: Words): string => {
@@ -256,7 +293,7 @@ const bindingAlertsHtml = (m: SummaryModel, w: Words): string => {
 
 const overviewHtml = (m: SummaryModel, w: Words, img: string): string => {
 	const statuses: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track"];
-	if (m.counts["no-data"] > 0) statuses.push("no-data");
+	for (const s of ["uncertain", "provisional", "no-data"] as const) if (m.counts[s] > 0) statuses.push(s);
 	const cells = statuses
 		.map((s) => {
 			const c = STATUS_COLORS[s];
@@ -277,8 +314,8 @@ const indicatorTable = (m: SummaryModel, w: Words): string => {
 		`<th align="${align}" style="${MUTED};font-weight:bold;color:#24292f;background-color:#f6f8fa;border-bottom:1px solid #d0d7de;padding:6px 6px">${esc(t)}</th>`;
 	const rows = m.indicators
 		.map((i) => {
-			const change =
-				i.changeSinceLastMonth === null ? "" : `<br><span style="${MUTED}">${esc(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`)}</span>`;
+			const notes = [...(i.changeSinceLastMonth === null ? [] : [`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`]), ...valueNotes(i, w)];
+			const change = notes.map((n) => `<br><span style="${MUTED}">${esc(n)}</span>`).join("");
 			return `<tr><td style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.name)}<br>${natureBadge(i.nature, m.locale)}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px;white-space:nowrap">${esc(withUom(i.value, i.decimals, i.uom, m.locale))}${change}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.target ?? "—")}<br><span style="${MUTED}">${esc(`${w.expectedNow} ${formatNumber(i.expected, i.decimals)}`)}</span></td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${statusBadge(i.status, m.locale)}</td></tr>`;
 		})
 		.join("");
@@ -361,6 +398,7 @@ function renderBody(m: SummaryModel, imageSrc: (chart: ChartImage) => string | n
 	const preheader = m.highlights[0] ?? w.brand;
 	const rows = [
 		`<tr><td bgcolor="#0b3d91" style="background-color:#0b3d91;padding:20px 24px"><div style="${FONT};font-size:12px;line-height:18px;color:#c8d8f0">${esc(w.brand)}</div><div style="${FONT};font-size:20px;line-height:28px;font-weight:bold;color:#ffffff;padding-top:4px">${esc(m.planName)}</div><div style="${FONT};font-size:14px;line-height:20px;color:#ffffff;padding-top:2px">${esc(`${m.scope.name} · ${formatMonthLabel(m.month, m.locale)}`)}</div></td></tr>`,
+		provisionalBannerHtml(m, w),
 		options.recipientName ? `<tr><td style="padding:16px 24px 0 24px">${para(w.greeting(options.recipientName))}</td></tr>` : "",
 		bindingAlertsHtml(m, w),
 		m.highlights.length ? section(w.highlights, bulletList(m.highlights)) : "",
@@ -387,6 +425,10 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 	const status = (s: IndicatorStatus) => `[${STATUS_COLORS[s].symbol} ${pick(STATUS_LABELS[s], m.locale)}]`;
 	const nature = (n: Nature) => `[${pick(NATURE_LABELS[n], m.locale)}]`;
 	L.push(w.brand, m.planName, `${m.scope.name} · ${formatMonthLabel(m.month, m.locale)}`);
+	if (m.reporting.provisional) {
+		L.push("", `!! ${w.provisionalTitle}`, w.provisionalBanner(m));
+		if (m.missingUnits.length) L.push(w.missingNamed(m.missingUnits.map((u) => u.unitName)));
+	}
 	if (options.recipientName) L.push("", w.greeting(oneLine(options.recipientName)));
 
 	heading(w.bindingTitle(m.bindingAlerts.length));
@@ -399,8 +441,9 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 	}
 
 	heading(w.overview);
-	const statuses: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "no-data"];
-	L.push(statuses.filter((s) => s !== "no-data" || m.counts[s] > 0).map((s) => `${pick(STATUS_LABELS[s], m.locale)} ${m.counts[s]}`).join(" ｜ "));
+	const statuses: IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "uncertain", "provisional", "no-data"];
+	const always = new Set<IndicatorStatus>(["achieved", "on-track", "behind", "off-track"]);
+	L.push(statuses.filter((s) => always.has(s) || m.counts[s] > 0).map((s) => `${pick(STATUS_LABELS[s], m.locale)} ${m.counts[s]}`).join(" ｜ "));
 
 	heading(w.allIndicators);
 	for (const i of m.indicators) L.push(`* ${i.name} ${nature(i.nature)} ${status(i.status)}`, `  ${indicatorFactsText(i, w, m.locale)}`);
@@ -439,6 +482,7 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 const indicatorFactsText = (i: SummaryIndicator, w: Words, locale: Locale): string => {
 	const parts = [`${w.colValue} ${withUom(i.value, i.decimals, i.uom, locale)}`, `${w.expectedNow} ${withUom(i.expected, i.decimals, i.uom, locale)}`, `${w.colTarget} ${i.target ?? "—"}`];
 	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
+	parts.push(...valueNotes(i, w));
 	return parts.join(locale === "en" ? " · " : " ｜ ");
 };
 

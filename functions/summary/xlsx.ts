@@ -4,6 +4,7 @@
 import { strToU8, zipSync } from "fflate";
 import { columnLetter } from "../core/columns";
 import {
+	formatBeijingTime,
 	formatMonthLabel,
 	formatPercent,
 	NATURE_LABELS,
@@ -164,6 +165,8 @@ export function buildSummaryXlsx(model: SummaryModel, options: XlsxOptions = {})
 			{ header: L("状态", "Status"), width: 11 },
 			{ header: L("较上月变化", "Change since last month"), width: 13 },
 			{ header: L("较基线变化", "Change since baseline"), width: 13 },
+			{ header: L("95%区间", "95% interval"), width: 18 },
+			{ header: L("说明", "Note"), width: 24 },
 			{ header: L("分组", "Group"), width: 16 },
 			{ header: L("代码", "Code"), width: 16 },
 		],
@@ -177,6 +180,14 @@ export function buildSummaryXlsx(model: SummaryModel, options: XlsxOptions = {})
 			pick(STATUS_LABELS[i.status], model.locale),
 			round(i.changeSinceLastMonth, i.decimals),
 			round(i.changeSinceBaseline, i.decimals),
+			i.interval ? `${round(i.interval.low, i.decimals)}–${round(i.interval.high, i.decimals)}` : null,
+			[
+				i.provisional ? L("数据不完整", "Provisional") : "",
+				i.caution === "few-events" ? L("事件数少，解读需谨慎", "Few events") : "",
+				!i.comparable && i.value !== null && i.previousValue !== null ? L("两月覆盖不同，未作比较", "Coverage differs from last month") : "",
+			]
+				.filter(Boolean)
+				.join(L("；", "; ")) || null,
 			i.groupName,
 			i.code,
 		]),
@@ -188,7 +199,7 @@ export function buildSummaryXlsx(model: SummaryModel, options: XlsxOptions = {})
 			{ header: L("单位", "Unit"), width: 30 },
 			{ header: L("填报状态", "Status"), width: 12 },
 			{ header: L("是否按时", "On time"), width: 10 },
-			{ header: L("提交时间", "Submitted at"), width: 22 },
+			{ header: L("提交时间（北京时间）", "Submitted at (Beijing time)"), width: 22 },
 			{ header: L("单位代码", "Unit id"), width: 22 },
 		],
 		rows: [
@@ -196,12 +207,15 @@ export function buildSummaryXlsx(model: SummaryModel, options: XlsxOptions = {})
 				u.unitName,
 				pick(SUBMISSION_LABELS[u.status], model.locale),
 				onTimeText(u.onTime),
-				u.submittedAt ?? null,
+				// Beijing time, as everywhere in the summary; empty for a unit that has not reported.
+				u.submittedAt ? formatBeijingTime(u.submittedAt) : null,
 				u.unitId,
 			]),
 			[],
 			[L(`${formatMonthLabel(model.month, model.locale)} 报告率`, `Reporting rate, ${formatMonthLabel(model.month, model.locale)}`), formatPercent(model.reporting.reportingRate)],
 			[L("及时率", "Timeliness rate"), formatPercent(model.reporting.timelinessRate)],
+			[L("数据覆盖率", "Coverage"), formatPercent(model.reporting.coverageRate), model.reporting.provisional ? L("低于阈值，数字为暂定值", "below the threshold: provisional") : null],
+			[L("生成时间（北京时间）", "Generated (Beijing time)"), formatBeijingTime(model.generatedAt)],
 		],
 	};
 	return writeXlsx([progress, reporting], options);

@@ -21,6 +21,9 @@ export class SummarySchedule extends Construct {
 	readonly deadLetterQueue: sqs.Queue;
 	readonly schedule?: scheduler.Schedule;
 	readonly rule?: events.Rule;
+	/** The reminder run (same function, `task: "reminders"`): pre-deadline, overdue, return notices, feedback cards. */
+	readonly reminderSchedule?: scheduler.Schedule;
+	readonly reminderRule?: events.Rule;
 
 	constructor(scope: Construct, id: string, props: { cfg: StageConfig; job: lambda.Function }) {
 		super(scope, id);
@@ -43,29 +46,42 @@ export class SummarySchedule extends Construct {
 		});
 
 		const input = { source: "schedule", schedule: cfg.useScheduler ? cfg.summarySchedule : cfg.summaryScheduleUtc };
+		const reminderInput = { source: "schedule", task: "reminders", schedule: cfg.reminderSchedule };
 		if (cfg.useScheduler) {
-			this.schedule = new scheduler.Schedule(this, "Schedule", {
-				description: "Monthly health-plan summary (Asia/Shanghai)",
-				schedule: scheduler.ScheduleExpression.expression(cfg.summarySchedule, TimeZone.ASIA_SHANGHAI),
-				target: new schedulerTargets.LambdaInvoke(job, {
-					input: scheduler.ScheduleTargetInput.fromObject(input),
+			const target = (payload: Record<string, unknown>) =>
+				new schedulerTargets.LambdaInvoke(job, {
+					input: scheduler.ScheduleTargetInput.fromObject(payload),
 					deadLetterQueue: this.deadLetterQueue,
 					retryAttempts: SUMMARY_RETRY_ATTEMPTS,
 					maxEventAge: Duration.hours(6),
-				}),
+				});
+			this.schedule = new scheduler.Schedule(this, "Schedule", {
+				description: "Monthly health-plan summary (Asia/Shanghai), the day after the reporting deadline",
+				schedule: scheduler.ScheduleExpression.expression(cfg.summarySchedule, TimeZone.ASIA_SHANGHAI),
+				target: target(input),
+			});
+			this.reminderSchedule = new scheduler.Schedule(this, "ReminderSchedule", {
+				description: "Reporting reminders, overdue and return notices, feedback cards (each sent once)",
+				schedule: scheduler.ScheduleExpression.expression(cfg.reminderSchedule, TimeZone.ASIA_SHANGHAI),
+				target: target(reminderInput),
 			});
 		} else {
+			const target = (payload: Record<string, unknown>) =>
+				new eventTargets.LambdaFunction(job, {
+					event: events.RuleTargetInput.fromObject(payload),
+					deadLetterQueue: this.deadLetterQueue,
+					retryAttempts: SUMMARY_RETRY_ATTEMPTS,
+					maxEventAge: Duration.hours(6),
+				});
 			this.rule = new events.Rule(this, "Rule", {
 				description: `Monthly health-plan summary: ${cfg.summarySchedule} Asia/Shanghai = ${cfg.summaryScheduleUtc} UTC`,
 				schedule: events.Schedule.expression(cfg.summaryScheduleUtc),
-				targets: [
-					new eventTargets.LambdaFunction(job, {
-						event: events.RuleTargetInput.fromObject(input),
-						deadLetterQueue: this.deadLetterQueue,
-						retryAttempts: SUMMARY_RETRY_ATTEMPTS,
-						maxEventAge: Duration.hours(6),
-					}),
-				],
+				targets: [target(input)],
+			});
+			this.reminderRule = new events.Rule(this, "ReminderRule", {
+				description: `Reporting reminders, overdue and return notices, feedback cards: ${cfg.reminderSchedule}`,
+				schedule: events.Schedule.expression(cfg.reminderSchedule),
+				targets: [target(reminderInput)],
 			});
 		}
 	}

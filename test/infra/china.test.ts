@@ -99,12 +99,12 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		}
 	});
 
-	it("triggers the summary with an EventBridge rule at cron(0 0 5 * ? *) UTC (= 08:00 Asia/Shanghai), DLQ and retries", () => {
+	it("triggers the summary with an EventBridge rule at cron(0 0 11 * ? *) UTC (= 08:00 Asia/Shanghai, the day after the deadline), DLQ and retries", () => {
 		expect(ofType(s, "AWS::Scheduler::Schedule")).toHaveLength(0);
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
 		const jobId = logicalId(s, s.stack.functions["summary-job"] as never);
 		s.template.hasResourceProperties("AWS::Events::Rule", {
-			ScheduleExpression: "cron(0 0 5 * ? *)",
+			ScheduleExpression: "cron(0 0 11 * ? *)",
 			State: "ENABLED",
 			Targets: [
 				Match.objectLike({
@@ -190,7 +190,7 @@ describe("aws-cn stage with EventBridge Scheduler switched on", { timeout: 120_0
 	it("uses Scheduler with the Asia/Shanghai time zone instead of the rule", () => {
 		const s = synth({ partition: "aws-cn", useScheduler: "true" });
 		s.template.hasResourceProperties("AWS::Scheduler::Schedule", {
-			ScheduleExpression: "cron(0 8 5 * ? *)",
+			ScheduleExpression: "cron(0 8 11 * ? *)",
 			ScheduleExpressionTimezone: "Asia/Shanghai",
 		});
 		expect(ofType(s, "AWS::Events::Rule")).toHaveLength(0);

@@ -26,10 +26,10 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		s = synth(PROD);
 	}, 120_000);
 
-	it("schedules the monthly summary at 08:00 on the 5th, Asia/Shanghai, with retries and a DLQ", () => {
-		const [schedule] = ofType(s, "AWS::Scheduler::Schedule");
+	it("schedules the monthly summary at 08:00 on the 11th (the day after the deadline), Asia/Shanghai, with retries and a DLQ", () => {
+		const schedule = ofType(s, "AWS::Scheduler::Schedule").find((x) => String(x.props.ScheduleExpression).startsWith("cron("));
 		expect(schedule).toBeDefined();
-		expect(schedule?.props.ScheduleExpression).toBe("cron(0 8 5 * ? *)");
+		expect(schedule?.props.ScheduleExpression).toBe("cron(0 8 11 * ? *)");
 		expect(schedule?.props.ScheduleExpressionTimezone).toBe("Asia/Shanghai");
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
 		const jobId = logicalId(s, s.stack.functions["summary-job"] as never);
@@ -46,6 +46,17 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 			DestinationConfig: { OnFailure: { Destination: { "Fn::GetAtt": [dlqId, "Arn"] } } },
 		});
 		expect(ofType(s, "AWS::Events::Rule")).toHaveLength(0);
+	});
+
+	it("runs the reminder task hourly on the same function, with the same DLQ", () => {
+		const jobId = logicalId(s, s.stack.functions["summary-job"] as never);
+		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
+		const reminders = ofType(s, "AWS::Scheduler::Schedule").filter((x) => x.props.ScheduleExpression === "rate(1 hour)");
+		expect(reminders).toHaveLength(1);
+		const target = reminders[0]?.props.Target as { Arn: unknown; Input: string; DeadLetterConfig: unknown };
+		expect(target.Arn).toEqual({ "Fn::GetAtt": [jobId, "Arn"] });
+		expect(target.DeadLetterConfig).toEqual({ Arn: { "Fn::GetAtt": [dlqId, "Arn"] } });
+		expect(JSON.parse(target.Input)).toMatchObject({ source: "schedule", task: "reminders" });
 	});
 
 	it("keeps the DLQ encrypted and SSL-only", () => {

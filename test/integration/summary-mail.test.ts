@@ -34,6 +34,7 @@ const series = (from: number, step: number): SeriesPoint[] =>
 		numerator: null,
 		denominator: null,
 		coverage: { reported: 6, expected: 6 },
+		provisional: false,
 	}));
 
 const silent: DeliveryLogger = { info: () => {}, warn: () => {}, error: () => {} };

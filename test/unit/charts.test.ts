@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SeriesPoint } from "../../functions/core/api-types";
-import { initChartRenderer, loadBundledChartAssets, rasterise, renderSummaryCharts, statusOverviewSvg, trendSvg } from "../../functions/summary/charts";
+import { CHART_WIDTH, initChartRenderer, loadBundledChartAssets, rasterise, renderSummaryCharts, statusOverviewSvg, trendSvg } from "../../functions/summary/charts";
 import { compileSummary } from "../../functions/summary/compile";
 import { summaryInput } from "./summary-fixtures";
 
@@ -28,6 +28,7 @@ const series = (from: number, step: number, expFrom: number, expStep: number): S
 		numerator: null,
 		denominator: null,
 		coverage: { reported: 6, expected: 6 },
+		provisional: false,
 	}));
 
 beforeAll(async () => {
@@ -85,10 +86,10 @@ describe("charts", () => {
 	});
 
 	it("draws the counts it is given: different counts give different bars", async () => {
-		const a = await rasterise(statusOverviewSvg({ achieved: 5, "on-track": 1, behind: 1, "off-track": 1, "no-data": 0 }, "zh-CN"), { zoom: 1 });
-		const b = await rasterise(statusOverviewSvg({ achieved: 1, "on-track": 1, behind: 1, "off-track": 5, "no-data": 0 }, "zh-CN"), { zoom: 1 });
+		const a = await rasterise(statusOverviewSvg({ achieved: 5, "on-track": 1, behind: 1, "off-track": 1, uncertain: 0, provisional: 0, "no-data": 0 }, "zh-CN"), { zoom: 1 });
+		const b = await rasterise(statusOverviewSvg({ achieved: 1, "on-track": 1, behind: 1, "off-track": 5, uncertain: 0, provisional: 0, "no-data": 0 }, "zh-CN"), { zoom: 1 });
 
-		expect(a.width).toBe(600);
+		expect(a.width).toBe(CHART_WIDTH);
 		expect(differing(a.pixels, b.pixels)).toBeGreaterThan(1000);
 	});
 

@@ -25,7 +25,7 @@ describe("compileSummary", () => {
 	it("counts statuses and carries value, target, expected and changes", () => {
 		const m = compileSummary(summaryInput());
 
-		expect(m.counts).toEqual({ achieved: 2, "on-track": 1, behind: 2, "off-track": 1, "no-data": 1 });
+		expect(m.counts).toEqual({ achieved: 2, "on-track": 1, behind: 2, "off-track": 1, uncertain: 0, provisional: 0, "no-data": 1 });
 		const gp = m.indicators.find((i) => i.code === "GP_PER_10K");
 		expect(gp).toMatchObject({ name: "每万人口全科医生数", uom: "人", nature: "binding", value: 3.05, target: "≥3.93", expected: 3.3, previousStatus: "behind" });
 		expect(gp?.changeSinceLastMonth).toBeCloseTo(0.05, 10);
@@ -76,7 +76,7 @@ describe("compileSummary", () => {
 		const m = compileSummary(input);
 
 		expect(m.bindingAlerts).toEqual([]);
-		expect(m.highlights[0]).toBe("约束性指标中有数据的4项均已达标或符合规划进度（1项暂无数据）。");
+		expect(m.highlights[0]).toBe("约束性指标中可判断的4项均已达标或符合规划进度（1项暂无数据）。");
 		expect(m.highlights[1]).toBe("本月应报20个单位，已报19个，报告率95.0%（WHO标准≥90%，达标）；及时率80.0%（标准≥75%，达标）。");
 	});
 

@@ -31,21 +31,26 @@ export const row = (r: RowSpec): ProgressRow => ({
 	expected: r.expected,
 	status: r.status,
 	coverage: { reported: 5, expected: 6 },
+	provisional: r.status === "provisional",
 });
 
 const counts = (rows: ProgressRow[]): Record<IndicatorStatus, number> => {
-	const c: Record<IndicatorStatus, number> = { achieved: 0, "on-track": 0, behind: 0, "off-track": 0, "no-data": 0 };
+	const c: Record<IndicatorStatus, number> = { achieved: 0, "on-track": 0, behind: 0, "off-track": 0, uncertain: 0, provisional: 0, "no-data": 0 };
 	for (const r of rows) c[r.status] += 1;
 	return c;
 };
 
-export const report = (period: string, rows: ProgressRow[]): ProgressReport => ({
+/** A complete month by default; pass `reporting` for one still short of reports. */
+export const report = (period: string, rows: ProgressRow[], reporting: ProgressReport["reporting"] = { reported: 6, expected: 6, rate: 1, threshold: 0.9, provisional: false }): ProgressReport => ({
 	planId: "plan-14th",
 	period,
 	orgUnit: "div2",
 	asOf: `${period}-28T00:00:00Z`,
 	approvedOnly: false,
 	counts: counts(rows),
+	reporting,
+	currentPeriod: period,
+	judged: true,
 	rows,
 });
 
