@@ -69,10 +69,28 @@ export async function currentIdToken(): Promise<string | null> {
 
 /** Redirects to the provider's login page; returns the user here afterwards. */
 export async function signIn(returnTo: string = location.pathname + location.search + location.hash): Promise<void> {
+	// The provider only returns to the registered origin, and the sign-in state lives in this origin's
+	// storage: opened at another address of the same site (127.0.0.1 for localhost, the CloudFront name for
+	// the custom domain), move to the registered origin first and sign in there.
+	const home = new URL((await loadConfig()).oidc.redirectUri).origin;
+	if (home !== location.origin) {
+		location.replace(`${home}${returnTo.startsWith("/") && !returnTo.startsWith("//") ? returnTo : "/"}`);
+		return;
+	}
 	const um = await userManager();
 	// ui_locales asks the provider for the UI language (the platform's login page has its own toggle too).
 	await um.signinRedirect({ state: { returnTo }, ui_locales: document.documentElement.lang === "en" ? "en" : "zh-CN" });
 }
+
+/** Why a sign-in could not complete, in words the callback page can translate. */
+export type SignInFailure = "state" | "provider" | "other";
+
+export const signInFailure = (e: unknown): SignInFailure => {
+	const m = e instanceof Error ? e.message : String(e);
+	if (/state/i.test(m)) return "state";
+	if (e && typeof e === "object" && "error" in e) return "provider";
+	return "other";
+};
 
 /** Completes the code flow on /auth/callback; returns where to go next (a same-origin path). */
 export async function completeSignIn(): Promise<string> {

@@ -21,6 +21,8 @@ export const en: Record<MessageKey, string> = {
 	"auth.completing": "Completing sign-in…",
 	"auth.failedTitle": "Sign-in did not complete",
 	"auth.failedText": "The sign-in was interrupted or has expired. Please sign in again.",
+	"auth.failedState": "This sign-in was not started from this page, or it has expired (for example, the site was opened at another address). Please sign in again.",
+	"common.technicalDetail": "Technical detail",
 
 	"nav.label": "Main navigation",
 	"nav.dashboard": "Dashboard",

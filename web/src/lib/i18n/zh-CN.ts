@@ -19,6 +19,8 @@ export const zhCN = {
 	"auth.completing": "正在完成登录…",
 	"auth.failedTitle": "登录未完成",
 	"auth.failedText": "登录过程中断或已过期，请重新登录。",
+	"auth.failedState": "这次登录不是从本页面发起的，或已经过期（例如在另一个地址打开了网站）。请重新登录。",
+	"common.technicalDetail": "技术信息",
 
 	"nav.label": "主导航",
 	"nav.dashboard": "总览",
