@@ -128,3 +128,172 @@ export interface ErrorBody {
 		requestId?: string;
 	};
 }
+
+// ---------------------------------------------------------------------------
+// Projection to the target year and the plan evaluation (中期/末期评估), issue 16. core/projection.ts and
+// core/evaluation.ts compute them; docs/targets.md explains the rules.
+
+/** 按趋势可达成 (likely) / 有风险 (at-risk) / 按趋势难以达成 (unlikely), or not applicable. */
+export type ProjectionVerdict = "likely" | "at-risk" | "unlikely" | "not-applicable";
+
+/**
+ * Why a projection's verdict is not applicable: the target kind asks to hold or beat last year (maintain,
+ * continuous improvement), the target's number is unknown, or the target year already has data.
+ */
+export type ProjectionNotApplicable = "target-kind" | "no-target-value" | "target-year-passed";
+
+/** The trend of the yearly values carried to the plan's target year (Theil–Sen, with Sen's slope band). */
+export interface Projection {
+	method: "theil-sen";
+	targetYear: number;
+	/** The trend's value in the target year, and the band around it. */
+	value: number;
+	low: number;
+	high: number;
+	/** Change per year still needed from the latest complete year to reach the target (indicator units). */
+	requiredAnnualChange: number | null;
+	/** Change per year achieved from the baseline (or the first yearly value) to the latest complete year. */
+	actualAnnualChange: number | null;
+	/** The same as compound rates (年均增速), when both values are positive. */
+	requiredAnnualRate?: number | null;
+	actualAnnualRate?: number | null;
+	verdict: ProjectionVerdict;
+	reason?: ProjectionNotApplicable;
+	/** The complete years the trend was fitted on. */
+	fromYear: number;
+	toYear: number;
+	points: number;
+}
+
+// Declaration merging: /api/progress rows carry the projection when the indicator has three or more complete
+// yearly values (appended here rather than inside ProgressRow above, which is being edited in parallel).
+export interface ProgressRow {
+	projection?: Projection;
+}
+
+/** 中期评估 when the year is before the plan's target year, 末期评估 from the target year on. */
+export type EvaluationKind = "mid-term" | "final";
+
+/**
+ * How progress is measured for a row (docs/targets.md, "Progress per target kind"):
+ * - ratio: (actual − origin) / (target − origin) in the good direction;
+ * - hold: the target was already met at the origin (≤5 with 1.53), so the test is whether it still is;
+ * - maintain: keep the origin level (within 1 %);
+ * - improve: better than the year before (持续改善);
+ * - no-path: no origin or no target value, so no share can be computed.
+ */
+export type ProgressRule = "ratio" | "hold" | "maintain" | "improve" | "no-path";
+
+/** How many more of a resource (physicians, beds, childcare places) the target needs at today's population. */
+export interface ResourceGapLine {
+	orgUnit: string;
+	name: I18nText;
+	population: number;
+	/** The count now (numerator of the indicator). */
+	current: number;
+	/** What the target amounts to at this population: ⌈target × population / factor⌉. */
+	required: number;
+	/** required − current, at least 0. */
+	needed: number;
+}
+
+export interface ResourceGap {
+	/** The data element counted, e.g. GPS. */
+	element: string;
+	elementName: I18nText;
+	elementUom: I18nText;
+	targetValue: number;
+	division: ResourceGapLine;
+	/** Per 垦区, when the report is for the division. */
+	areas: ResourceGapLine[];
+}
+
+export interface EvaluationYearValue {
+	year: number;
+	value: number | null;
+	provisional: boolean;
+}
+
+export interface EvaluationRow {
+	indicatorCode: string;
+	name: I18nText;
+	uom: I18nText;
+	group: IndicatorGroup;
+	order: number;
+	parentCode?: string;
+	nature: Nature;
+	direction: Direction;
+	decimals: number;
+	/** As printed (null where the plan prints "—"). */
+	baseline: Baseline | null;
+	/** Where progress is measured from: the printed baseline, a relative-change base year or the first observed value. */
+	origin: { year: number; value: number; source: "baseline" | "base-year" | "first-observed" } | null;
+	/** The final target as printed, and what it amounts to. */
+	target: PlanTarget | null;
+	targetValue: number | null;
+	/** The actual value for the evaluation year. */
+	value: number | null;
+	provisional: boolean;
+	interval?: RateInterval;
+	caution?: Caution;
+	coverage: Coverage;
+	/** The value expected on the plan path at the end of the evaluation year. */
+	expected: number | null;
+	/** 0..1 and beyond (can be negative when worse than the origin); null unless the rule is "ratio". */
+	progress: number | null;
+	progressRule: ProgressRule;
+	/** Mid-term: 时间过半、任务过半. passed is null when it cannot be judged (no data, no path). */
+	halfway?: { elapsed: number; passed: boolean | null };
+	/** Final: 达成 (true) / 未达成 (false), null without data. */
+	met?: boolean | null;
+	status: IndicatorStatus;
+	projection: Projection | null;
+	/** Yearly values from the plan's base year to the evaluation year. */
+	years: EvaluationYearValue[];
+	gap?: ResourceGap;
+	/** Where the 垦区 breakdown shows the shortfall concentrated (division reports). */
+	areas?: { orgUnit: string; name: I18nText; value: number | null; provisional: boolean; meets: boolean | null }[];
+}
+
+export interface EvaluationGroup {
+	group: IndicatorGroup;
+	name: I18nText;
+	/** Binding rows first, then the others, each in the plan's printed order. */
+	rows: EvaluationRow[];
+}
+
+export interface EvaluationCounts {
+	indicators: number;
+	binding: number;
+	/** Final: met / not met / no data. */
+	met: number;
+	notMet: number;
+	noData: number;
+	bindingNotMet: number;
+	/** Mid-term: passed / failed / not judged the 时间过半 test. */
+	halfwayPassed: number;
+	halfwayFailed: number;
+	halfwayUnjudged: number;
+	provisional: number;
+}
+
+export interface EvaluationReport {
+	planId: string;
+	planName: I18nText;
+	kind: EvaluationKind;
+	year: number;
+	baseYear: number;
+	targetYear: number;
+	/** Share of the plan period elapsed at the end of the evaluation year, 0..1. */
+	elapsed: number;
+	orgUnit: string;
+	orgName: I18nText;
+	orgLevel: "division" | "area";
+	asOf: string;
+	generatedAt: string;
+	approvedOnly: boolean;
+	counts: EvaluationCounts;
+	groups: EvaluationGroup[];
+	/** Written from the data only: 总体情况, 约束性指标, 主要问题, 数据说明. */
+	paragraphs: { overall: I18nText; binding: I18nText; problems: I18nText; data: I18nText };
+}
