@@ -7,7 +7,10 @@
 // slopes ignores it. Why no bootstrap: with n ≤ 10 points there are at most 45 pairwise slopes, so the
 // interval can be read off them exactly; resampling would only add noise.
 
+import type { Projection, ProjectionNotApplicable, ProjectionVerdict } from "./api-types";
 import type { Direction, Target } from "./types";
+
+export type { ProjectionVerdict };
 
 export interface YearValue {
 	year: number;
@@ -107,39 +110,15 @@ export function annualChange(from: YearValue, to: YearValue): { absolute: number
 	return { absolute, rate };
 }
 
-/** 按趋势可达成 / 有风险 / 按趋势难以达成, or not applicable. */
-export type ProjectionVerdict = "likely" | "at-risk" | "unlikely" | "not-applicable";
+/** Why a verdict is not applicable (see ProjectionNotApplicable in api-types). */
+export type NotApplicableReason = ProjectionNotApplicable;
 
-/**
- * Why a verdict is not applicable:
- * - target-kind: maintain and continuous improvement ask to hold or beat last year, not to reach a number;
- * - no-target-value: the target's number cannot be known (a proportional target without its context);
- * - target-year-passed: the latest complete year is the target year or later; the actual value answers it.
- */
-export type NotApplicableReason = "target-kind" | "no-target-value" | "target-year-passed";
-
-export interface ProjectionResult {
-	method: "theil-sen";
-	targetYear: number;
-	/** The trend's value in the target year, and its band. */
-	value: number;
-	low: number;
-	high: number;
+/** The API's Projection, plus the trend slope per year. */
+export interface ProjectionResult extends Projection {
 	/** Trend slope per year (Theil–Sen). */
 	slope: number;
-	/** Change per year still needed from the latest complete year to reach the target; null when not applicable. */
-	requiredAnnualChange: number | null;
-	/** Change per year achieved from the baseline (or the first value) to the latest complete year. */
-	actualAnnualChange: number | null;
-	/** The same two as compound rates (年均增速), when the values are positive. */
 	requiredAnnualRate: number | null;
 	actualAnnualRate: number | null;
-	verdict: ProjectionVerdict;
-	reason?: NotApplicableReason;
-	/** The years the trend was fitted on. */
-	fromYear: number;
-	toYear: number;
-	points: number;
 }
 
 export interface ProjectionInput {
