@@ -2,7 +2,7 @@
 import { writable } from "svelte/store";
 import type { OrgUnit, Role } from "$core/types";
 import { api } from "./api";
-import type { MessageKey } from "./i18n";
+import { NAV, type NavItem } from "./nav";
 
 export interface Me {
 	sub: string;
@@ -17,21 +17,7 @@ export const me = writable<Me | null>(null);
 
 export const hasRole = (m: Me | null, ...roles: Role[]): boolean => !!m && m.roles.some((r) => roles.includes(r));
 
-export interface NavItem {
-	href: string;
-	key: MessageKey;
-	roles: Role[];
-}
-
-/** The pages by role: a leader has no data entry, reporters enter and read, approvers review. */
-export const NAV: NavItem[] = [
-	{ href: "/", key: "nav.dashboard", roles: ["reporter", "approver", "leader", "admin"] },
-	{ href: "/entry", key: "nav.entry", roles: ["reporter", "admin"] },
-	{ href: "/approvals", key: "nav.approvals", roles: ["approver", "admin"] },
-	{ href: "/completeness", key: "nav.completeness", roles: ["approver", "leader", "admin"] },
-	{ href: "/summaries", key: "nav.summaries", roles: ["approver", "leader", "admin"] },
-	{ href: "/admin", key: "nav.admin", roles: ["admin"] },
-];
+export { NAV, type NavItem } from "./nav";
 
 export const navFor = (m: Me | null): NavItem[] => NAV.filter((n) => hasRole(m, ...n.roles));
 
