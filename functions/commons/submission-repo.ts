@@ -4,8 +4,13 @@
 import {
 	type AggContext,
 	type AggKind,
+	carryDeltas,
+	carryWindow,
+	carryYears,
 	type Deltas,
 	emptyUnitStockYear,
+	historyOf,
+	maxCarryMonths,
 	mergeDeltas,
 	recomputeAggregates,
 	parseAggId,
@@ -52,8 +57,8 @@ export interface CommitInput {
 	version: VersionRecord;
 	idempotency?: { scope: string; key: string; record: IdempotencyRecord };
 	now: string;
-	/** The unit's stock-year record as read with `before` (readForWrite); read here when absent. */
-	stockYear?: StockYearItem;
+	/** The unit's stock-year records as read with `before` (readForWrite); read here when absent. */
+	stockYears?: StockYears;
 }
 
 /** The stock-year record as stored, with its optimistic-lock counter. */
@@ -62,10 +67,16 @@ export interface StockYearItem {
 	ver: number;
 }
 
-/** What a write reads before it commits: the current submission and, for a month, the unit's stock-year record. */
+/**
+ * A unit's stock-year records by year: the month's own year and the neighbours its carry-forward window
+ * (N months back and forward) reaches into.
+ */
+export type StockYears = Map<string, StockYearItem>;
+
+/** What a write reads before it commits: the current submission and, for a month, the unit's stock-year records. */
 export interface WriteSnapshot {
 	before: StoredSubmission | null;
-	stockYear?: StockYearItem;
+	stockYears?: StockYears;
 }
 
 const SUBMISSION_FIELDS = [
@@ -117,8 +128,15 @@ export class SubmissionRepo {
 	 */
 	async readForWrite(unitId: string, period: string): Promise<WriteSnapshot> {
 		if (period.length !== 7) return { before: await this.get(unitId, period) };
-		const [before, stockYear] = await Promise.all([this.get(unitId, period), this.getStockYear(unitId, period.slice(0, 4))]);
-		return { before, stockYear };
+		const [before, stockYears] = await Promise.all([this.get(unitId, period), this.getStockYears(unitId, period)]);
+		return { before, stockYears };
+	}
+
+	/** The stock-year records a write to `month` plans from (one to three years, read in parallel). */
+	private async getStockYears(unitId: string, month: string): Promise<StockYears> {
+		const years = carryYears(month, maxCarryMonths(this.ctx.elements.values()));
+		const items = await Promise.all(years.map((y) => this.getStockYear(unitId, y)));
+		return new Map(years.map((y, i) => [y, items[i] as StockYearItem]));
 	}
 
 	/** A unit's submissions for periods in [from, to] (months and years sort apart: `2024` < `2024-01`). */
@@ -164,20 +182,33 @@ export class SubmissionRepo {
 		return { sy: r.Item.sy as UnitStockYear, ver: Number(r.Item.ver) };
 	}
 
-	/** The deltas a change makes, and the unit's new stock-year record (for monthly periods). */
+	/**
+	 * The deltas a change makes, and the unit's new stock-year record (for monthly periods). A stock change in
+	 * month P also moves the carried figures of P..P+N (the unit's value stands in where it has not reported),
+	 * planned from the unit's neighbouring stock-year records, which the commit then guards (`others`).
+	 */
 	async plan(
 		before: StoredSubmission | null,
 		after: StoredSubmission,
-		stockYear?: StockYearItem,
-	): Promise<{ deltas: Deltas; stock?: { item: StockYearItem; next: UnitStockYear } }> {
+		stockYears?: StockYears,
+	): Promise<{ deltas: Deltas; stock?: { item: StockYearItem; next: UnitStockYear; others: [string, StockYearItem][] } }> {
 		const direct = submissionDeltas(state(before), state(after), this.ctx);
 		if (after.period.length !== 7) return { deltas: direct };
 		const year = after.period.slice(0, 4);
-		const item = stockYear ?? (await this.getStockYear(after.unitId, year));
+		const years = stockYears ?? (await this.getStockYears(after.unitId, after.period));
+		const item = years.get(year) ?? (await this.getStockYear(after.unitId, year));
 		const next = withMonth(item.sy, after.period, state(after), this.ctx);
-		const stockDeltas = stockYearDeltas(after.unitId, year, item.sy, next, this.ctx);
 		const changed = JSON.stringify(next) !== JSON.stringify(item.sy);
-		return { deltas: mergeDeltas(direct, stockDeltas), stock: changed ? { item, next } : undefined };
+		if (!changed) return { deltas: direct };
+		const stockDeltas = stockYearDeltas(after.unitId, year, item.sy, next, this.ctx);
+		const beforeYears = new Map([...years].map(([y, it]) => [y, it.sy]));
+		beforeYears.set(year, item.sy);
+		const afterYears = new Map(beforeYears);
+		afterYears.set(year, next);
+		const n = maxCarryMonths(this.ctx.elements.values());
+		const carried = carryDeltas(after.unitId, historyOf(beforeYears), historyOf(afterYears), carryWindow(after.period, n), this.ctx);
+		const others = [...years].filter(([y]) => y !== year);
+		return { deltas: mergeDeltas(direct, stockDeltas, carried), stock: { item, next, others } };
 	}
 
 	/** Key of the aggregate item (or of one shard of it) a delta applies to. */
@@ -188,7 +219,7 @@ export class SubmissionRepo {
 
 	async commit(input: CommitInput): Promise<void> {
 		const { before, after, version, idempotency, now } = input;
-		const { deltas, stock } = await this.plan(before, after, input.stockYear);
+		const { deltas, stock } = await this.plan(before, after, input.stockYears);
 		const TransactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
 		TransactItems.push({
 			Put: {
@@ -217,6 +248,19 @@ export class SubmissionRepo {
 						: { ConditionExpression: "ver = :ver", ExpressionAttributeValues: { ":ver": stock.item.ver } }),
 				},
 			});
+			// The carried figures were planned from the neighbouring years too: a concurrent write there must
+			// cancel this transaction (and it is retried on a fresh read), never be mixed into it.
+			for (const [y, other] of stock.others) {
+				TransactItems.push({
+					ConditionCheck: {
+						TableName: this.table,
+						Key: keys.unitStockYear(after.unitId, y),
+						...(other.ver === 0
+							? { ConditionExpression: "attribute_not_exists(pk)" }
+							: { ConditionExpression: "ver = :ver", ExpressionAttributeValues: { ":ver": other.ver } }),
+					},
+				});
+			}
 		}
 		for (const [id, attrs] of deltas) {
 			const { orgId, kind, period } = parseAggId(id);

@@ -9,6 +9,15 @@
 // - YR#<YYYY>: yearly elements (period `YYYY`), taken as reported.
 // Every counter exists twice: for submitted + approved data (`s_`, `n_`) and for approved data only
 // (`as_`, `an_`), so a dashboard can show either without a rebuild.
+//
+// Carry-forward (DHIS2's "last value" across time, applied within each month): on M items, stocks also
+// keep `cs_`/`cn_` (and `acs_`/`acn_`): the sum of the latest values of units that did NOT report the
+// element that month, taken from their latest report at most `carryForwardMonths` months earlier, and how
+// many such units there are. Fresh and carried figures stay apart, so coverage can say which is which.
+// A write to month P changes the carried figures of months P..P+N only, so the write path keeps them exact
+// in the same transaction (carryDeltas) and recomputeAggregates derives the very same numbers.
+import { addMonths as shiftMonth } from "./periods";
+import { DEFAULT_CARRY_FORWARD_MONTHS, MAX_CARRY_FORWARD_MONTHS } from "./types";
 import type { DataElement, OrgUnit, SubmissionStatus, ValueMap } from "./types";
 
 export type Mode = "all" | "approved";
@@ -23,6 +32,25 @@ const prefix = (mode: Mode): string => (mode === "all" ? "" : "a");
 export const sumAttr = (code: string, mode: Mode): string => `${prefix(mode)}s_${code}`;
 export const countAttr = (code: string, mode: Mode): string => `${prefix(mode)}n_${code}`;
 export const unitsAttr = (mode: Mode): string => `${prefix(mode)}units`;
+export const carriedSumAttr = (code: string, mode: Mode): string => `${prefix(mode)}cs_${code}`;
+export const carriedCountAttr = (code: string, mode: Mode): string => `${prefix(mode)}cn_${code}`;
+/** Every counter attribute an aggregate item can hold (what verify-aggregates compares). */
+export const isCounterAttr = (attr: string): boolean => /^a?c?(s|n)_|^a?units$/.test(attr);
+
+/** For how many months an element's latest value stands in for a month not reported (0 for non-stocks). */
+export const carryMonthsOf = (el: Pick<DataElement, "overTime" | "carryForwardMonths"> | undefined): number => {
+	if (!el || el.overTime !== "stock") return 0;
+	const n = el.carryForwardMonths ?? DEFAULT_CARRY_FORWARD_MONTHS;
+	return Math.max(0, Math.min(MAX_CARRY_FORWARD_MONTHS, Math.floor(n)));
+};
+
+/** The longest carry-forward window of any element: how far a month's write reaches forward. */
+export const maxCarryMonths = (elements: Iterable<DataElement>): number => {
+	let n = 0;
+	for (const el of elements) n = Math.max(n, carryMonthsOf(el));
+	return n;
+};
+
 
 /** Aggregate item identity: org × kind × period. */
 export type AggKind = "M" | "Y" | "YR";
@@ -182,6 +210,76 @@ export const stockYearDeltas = (unitId: string, year: string, before: UnitStockY
 	return deltas;
 };
 
+/** A unit's stock values across years, per mode: code → `YYYY-MM` → value. */
+export type StockHistory = Record<Mode, Record<string, Record<string, number>>>;
+
+/** Joins a unit's stock-year records (year → record) into one month-keyed history. */
+export const historyOf = (years: ReadonlyMap<string, UnitStockYear>): StockHistory => {
+	const out: StockHistory = { all: {}, approved: {} };
+	for (const [year, sy] of years) {
+		for (const mode of MODES) {
+			for (const [code, months] of Object.entries(sy[mode] ?? {})) {
+				const h = out[mode][code] ?? {};
+				for (const [mm, v] of Object.entries(months)) h[`${year}-${mm}`] = v;
+				out[mode][code] = h;
+			}
+		}
+	}
+	return out;
+};
+
+/**
+ * The value carried into `month` for one element of one unit: null when the unit reported it that month
+ * (it is fresh, not carried) or reported nothing within the last `n` months; else its latest value.
+ */
+export const carriedAt = (months: Readonly<Record<string, number>> | undefined, month: string, n: number): number | null => {
+	if (!months || n <= 0 || month in months) return null;
+	for (let k = 1; k <= n; k++) {
+		const v = months[shiftMonth(month, -k)];
+		if (v !== undefined) return v;
+	}
+	return null;
+};
+
+/**
+ * Deltas on the carried counters of the M items of `months`, when a unit's stock history changes from
+ * `before` to `after`. The write path passes P..P+N for a change to month P; recompute passes every month
+ * a report can carry into.
+ */
+export const carryDeltas = (unitId: string, before: StockHistory, after: StockHistory, months: readonly string[], ctx: AggContext): Deltas => {
+	const deltas: Deltas = new Map();
+	const ancestors = ancestorsOf(unitId, ctx.units);
+	for (const mode of MODES) {
+		for (const code of new Set([...Object.keys(before[mode]), ...Object.keys(after[mode])])) {
+			const el = ctx.elements.get(code);
+			const n = carryMonthsOf(el);
+			if (!el || n === 0) continue;
+			const orgs = el.acrossUnits === "sum" ? ancestors : ancestors.slice(0, 1);
+			for (const month of months) {
+				const b = carriedAt(before[mode][code], month, n);
+				const a = carriedAt(after[mode][code], month, n);
+				if (a === b) continue;
+				for (const orgId of orgs) {
+					const id = aggId(orgId, "M", month);
+					add(deltas, id, carriedSumAttr(code, mode), (a ?? 0) - (b ?? 0));
+					add(deltas, id, carriedCountAttr(code, mode), (a === null ? 0 : 1) - (b === null ? 0 : 1));
+				}
+			}
+		}
+	}
+	return deltas;
+};
+
+/** The months a write to `month` can change carried figures in: the month itself and the next `n`. */
+export const carryWindow = (month: string, n: number): string[] => Array.from({ length: n + 1 }, (_, k) => shiftMonth(month, k));
+
+/** The years whose stock-year records a write to `month` must read to plan its carry deltas. */
+export const carryYears = (month: string, n: number): string[] => {
+	const from = Number(shiftMonth(month, -n).slice(0, 4));
+	const to = Number(shiftMonth(month, n).slice(0, 4));
+	return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+};
+
 export const mergeDeltas = (...all: Deltas[]): Deltas => {
 	const out: Deltas = new Map();
 	for (const d of all) for (const [id, attrs] of d) for (const [attr, v] of Object.entries(attrs)) add(out, id, attr, v);
@@ -199,11 +297,36 @@ export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggCo
 			stockYears.set(key, withMonth(stockYears.get(key) ?? emptyUnitStockYear(), s.period, s, ctx));
 		}
 	}
+	const byUnit = new Map<string, Map<string, UnitStockYear>>();
 	for (const [key, sy] of stockYears) {
 		const [unitId = "", year = ""] = key.split("|");
 		parts.push(stockYearDeltas(unitId, year, emptyUnitStockYear(), sy, ctx));
+		const years = byUnit.get(unitId) ?? new Map<string, UnitStockYear>();
+		years.set(year, sy);
+		byUnit.set(unitId, years);
+	}
+	const empty: StockHistory = { all: {}, approved: {} };
+	for (const [unitId, years] of byUnit) {
+		const history = historyOf(years);
+		// Every month some report of this unit can carry into.
+		const months = new Set<string>();
+		for (const mode of MODES) {
+			for (const [code, byMonth] of Object.entries(history[mode])) {
+				const n = carryMonthsOf(ctx.elements.get(code));
+				for (const m of Object.keys(byMonth)) for (let k = 1; k <= n; k++) months.add(shiftMonth(m, k));
+			}
+		}
+		if (months.size > 0) parts.push(carryDeltas(unitId, empty, history, [...months].sort(), ctx));
 	}
 	return mergeDeltas(...parts);
+};
+
+/** The carried part of a stock on an M item: the sum of carried values and how many units were carried. */
+export const readCarried = (item: Record<string, unknown> | undefined, code: string, mode: Mode): { sum: number; count: number } | null => {
+	if (!item) return null;
+	const count = Number(item[carriedCountAttr(code, mode)] ?? 0);
+	if (count <= 0) return null;
+	return { sum: Number(item[carriedSumAttr(code, mode)] ?? 0), count };
 };
 
 /** Read an aggregated element value from an item's attributes: the sum, and how many units reported it. */

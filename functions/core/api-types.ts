@@ -11,12 +11,54 @@ import type {
 	SubmissionStatus,
 } from "./types";
 
+/** Per data element of a figure: who reported it this period, whose stock was carried, who is expected. */
+export interface ElementCoverage {
+	code: string;
+	/** Units that reported the element for this period. */
+	fresh: number;
+	/** Units that did not, whose latest value (at most the element's carry-forward months old) stands in. */
+	carried: number;
+	/** Units expected to report it. */
+	expected: number;
+}
+
 export interface Coverage {
-	/** Units whose figures went into the value. */
+	/** Units that reported this period (fresh figures, not carried). */
 	reported: number;
 	/** Units expected to report for it. */
 	expected: number;
+	/** Units whose stock values were carried forward from an earlier month (0 for flows and yearly figures). */
+	carried?: number;
+	/** (reported + carried) / expected of the least covered element, 0..1 (1 when nothing is expected). */
+	rate?: number;
+	/** Per element, when the figure uses more than one. */
+	elements?: ElementCoverage[];
 }
+
+/**
+ * Why a figure is provisional:
+ * - coverage: the least covered element is below the completeness threshold (default 90 %);
+ * - mismatched: numerator and denominator come from different sets of units and one side is incomplete,
+ *   so the ratio is withheld (value null) rather than computed over mismatched sets.
+ */
+export type ProvisionalReason = "coverage" | "mismatched";
+
+/** A 95 % interval for a rate built on counted events. */
+export interface RateInterval {
+	/** exact Poisson on the event count (rates per 1,000 / 100,000), or Wilson score (proportions in %). */
+	method: "poisson" | "wilson";
+	low: number;
+	high: number;
+	/** The events (numerator count) the rate rests on. */
+	events: number;
+	level: 0.95;
+}
+
+/**
+ * - few-events: fewer than 20 events; the value is shown with 事件数少，解读需谨慎.
+ * - interval-contains-target: the interval straddles the target, so the status is "uncertain".
+ */
+export type Caution = "few-events" | "interval-contains-target";
 
 export interface ProgressRow {
 	planId: string;
@@ -40,8 +82,20 @@ export interface ProgressRow {
 	targets: PlanTarget[];
 	/** The value expected on the path from baseline to target at this period. */
 	expected: number | null;
+	/** "provisional" when coverage is short, "uncertain" when a small-number interval straddles the target. */
 	status: IndicatorStatus;
 	coverage: Coverage;
+	/** True when coverage is below the threshold or the sides are mismatched: no status is claimed. */
+	provisional: boolean;
+	provisionalReason?: ProvisionalReason;
+	/** 95 % interval, for rates of counted events and proportions; absent for census ratios and reported values. */
+	interval?: RateInterval;
+	caution?: Caution;
+	/**
+	 * On a unit's own report: the figure its status belongs to (the division's). A unit is never judged alone
+	 * against division targets; its value is shown for reference (参考).
+	 */
+	context?: { orgUnit: string; value: number | null; provisional: boolean };
 	/** The last N months up to the period, when asked for with `trend=N` (sparklines). */
 	trend?: SeriesPoint[];
 }
@@ -55,6 +109,17 @@ export interface ProgressReport {
 	/** Whether only approved data was counted. */
 	approvedOnly: boolean;
 	counts: Record<IndicatorStatus, number>;
+	/**
+	 * Reporting for the period: units whose form counts / units expected; provisional when the rate is below
+	 * the threshold (default the WHO DQR 90 %).
+	 */
+	reporting: { reported: number; expected: number; rate: number; threshold: number; provisional: boolean };
+	/** True when the period was chosen by the server (no `period` asked): the latest month that is not provisional. */
+	defaulted?: boolean;
+	/** The current calendar month (Asia/Shanghai), so the site can offer it beside the default. */
+	currentPeriod: PeriodId;
+	/** False on a unit's own report: statuses are the division's (see ProgressRow.context). */
+	judged: boolean;
 	rows: ProgressRow[];
 }
 
@@ -65,6 +130,9 @@ export interface SeriesPoint {
 	denominator: number | null;
 	expected: number | null;
 	coverage: Coverage;
+	provisional: boolean;
+	provisionalReason?: ProvisionalReason;
+	interval?: RateInterval;
 }
 
 export interface SeriesReport {
@@ -81,12 +149,21 @@ export interface BreakdownRow {
 	numerator: number | null;
 	denominator: number | null;
 	coverage: Coverage;
+	provisional: boolean;
+	provisionalReason?: ProvisionalReason;
+	interval?: RateInterval;
+	/** The value is worse than the plan's final target (a 垦区 above a ≤5 ceiling); false when not judged. */
+	breach: boolean;
 }
 
 export interface BreakdownReport {
 	indicatorCode: string;
 	period: PeriodId;
 	orgUnit: string;
+	/** The plan whose final target breaches are judged against, when the indicator is in one. */
+	planId?: string;
+	target?: PlanTarget | null;
+	direction?: Direction;
 	rows: BreakdownRow[];
 }
 

@@ -77,7 +77,16 @@ export interface DataElement {
 	section: string;
 	/** Must be filled (non-null) before the form can be submitted. */
 	requiredToSubmit: boolean;
+	/**
+	 * Stocks only: for how many months a unit's latest reported value stands in for a month it has not
+	 * reported (DHIS2's "last value" across time, within each month). 0 turns it off. Default
+	 * DEFAULT_CARRY_FORWARD_MONTHS (3); at most MAX_CARRY_FORWARD_MONTHS (12).
+	 */
+	carryForwardMonths?: number;
 }
+
+export const DEFAULT_CARRY_FORWARD_MONTHS = 3;
+export const MAX_CARRY_FORWARD_MONTHS = 12;
 
 export interface FormSection {
 	id: string;
@@ -198,7 +207,13 @@ export interface Plan {
 // ---------------------------------------------------------------------------
 // Indicator status against its target.
 
-export type IndicatorStatus = "achieved" | "on-track" | "behind" | "off-track" | "no-data";
+/**
+ * - provisional: coverage is below the completeness threshold (or the two sides of a rate cover different
+ *   units), so no status is claimed (数据不完整).
+ * - uncertain: the 95% interval of a small-number rate contains the target, so the data cannot tell
+ *   achieved from missed (事件数少，难以判断).
+ */
+export type IndicatorStatus = "achieved" | "on-track" | "behind" | "off-track" | "provisional" | "uncertain" | "no-data";
 
 // ---------------------------------------------------------------------------
 // Validation rules, DHIS2-style: left side, operator, right side.

@@ -12,13 +12,13 @@ const period = z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 
 const flag = z.enum(["true", "false"], { error: "应为 true 或 false (true or false)" }).transform((v) => v === "true").optional();
 const plan = z.string().regex(/^[a-z0-9-]{1,64}$/, { error: "规划编号格式错误 (bad plan id)" }).optional();
 const progressQuery = z
-	.object({ plan, period, approvedOnly: flag, trend: z.coerce.number({ error: "trend 应为1-24的整数 (trend must be 1-24)" }).int().min(1).max(24).optional() })
+	.object({ plan, period: period.optional(), approvedOnly: flag, trend: z.coerce.number({ error: "trend 应为1-24的整数 (trend must be 1-24)" }).int().min(1).max(24).optional() })
 	.passthrough();
 const seriesQuery = z
 	.object({ from: period, to: period, plan, approvedOnly: flag })
 	.passthrough()
 	.refine((q) => isMonth(q.from) === isMonth(q.to) && q.from <= q.to, { error: "from 与 to 须同类且 from ≤ to (from and to must be the same kind, from ≤ to)", path: ["to"] });
-const periodQuery = z.object({ period, approvedOnly: flag }).passthrough();
+const periodQuery = z.object({ period, plan, approvedOnly: flag }).passthrough();
 const completenessQuery = z.object({ period }).passthrough();
 const code = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad indicator code)" });
 
@@ -35,7 +35,7 @@ export const handler = createHandler(
 		},
 		"GET /api/indicators/{code}/breakdown": async (req) => {
 			const q = parseWith(periodQuery, req.query);
-			return { body: await analytics.breakdown({ code: parseWith(code, req.params.code), orgUnit: req.access.orgUnit!, period: q.period, approvedOnly: q.approvedOnly }) };
+			return { body: await analytics.breakdown({ code: parseWith(code, req.params.code), orgUnit: req.access.orgUnit!, period: q.period, planId: q.plan, approvedOnly: q.approvedOnly }) };
 		},
 		"GET /api/completeness": async (req) => {
 			const q = parseWith(completenessQuery, req.query);

@@ -1,12 +1,12 @@
 // Progress, series, breakdown, completeness and aggregate verification. Reads aggregate items by key
 // (a handful of Queries per request), so a progress read costs O(indicators), never O(submissions).
-import { type AggKind, aggId, type Mode, parseAggId, readAgg, recomputeAggregates, type SubmissionState } from "../../core/aggregation";
-import type { BreakdownReport, CompletenessReport, Coverage, ProgressReport, ProgressRow, SeriesPoint, SeriesReport } from "../../core/api-types";
+import { type AggKind, aggId, isCounterAttr, type Mode, parseAggId, readAgg, readCarried, recomputeAggregates, type SubmissionState, unitsAttr } from "../../core/aggregation";
+import type { BreakdownReport, BreakdownRow, CompletenessReport, ProgressReport, ProgressRow, SeriesPoint, SeriesReport } from "../../core/api-types";
 import { type CatalogIndex, childrenOf, defaultPlan, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
-import { formulaCodes } from "../../core/formula";
-import { evaluateIndicator, roundTo } from "../../core/indicator-eval";
+import { computeFigure, type ElementFigure, type Figure, indicatorCodes, judge } from "../../core/figures";
+import { roundTo } from "../../core/indicator-eval";
 import { addMonths, currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
-import { evaluateStatus, finalTarget, type TargetContext } from "../../core/targets";
+import { EPSILON, evaluateStatus, finalTarget, goodness, type TargetContext } from "../../core/targets";
 import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from "../../core/types";
 import type { App } from "../app";
 import { config } from "../config";
@@ -32,30 +32,38 @@ const maxAsOf = (...maps: Items[]): string => {
 	return a;
 };
 
-/** Per element: the aggregated value at a period, and how many units it covers. */
-type ElementValue = { sum: number; count: number };
+/** Per element: the aggregated value at a period, how many units reported it and how many were carried. */
+type ElementValue = ElementFigure;
 
 const valueAt = (idx: CatalogIndex, data: OrgData, period: string, mode: Mode, code: string): ElementValue | null => {
 	const el = idx.elementByCode.get(code);
 	if (!el) return null;
 	const year = period.slice(0, 4);
+	const plain = (v: { sum: number; count: number } | null): ElementValue | null => (v ? { ...v, carried: 0 } : null);
 	if (el.overTime === "yearly") {
 		// The most recent year reported at or before the period's year.
 		for (let y = Number(year); y > Number(year) - YEARLY_LOOKBACK; y--) {
 			const v = readAgg(data.yearly.get(String(y)), code, mode);
-			if (v) return v;
+			if (v) return plain(v);
 		}
 		return null;
 	}
 	if (isYear(period)) {
 		const v = readAgg(data.years.get(year), code, mode);
-		if (!v || el.overTime === "stock") return v;
+		if (!v || el.overTime === "stock") return plain(v);
 		// A flow's yearly count is unit-months; coverage is the most units that reported in any month.
 		let units = 0;
 		for (const m of monthsOfYear(Number(year))) units = Math.max(units, readAgg(data.months.get(m), code, mode)?.count ?? 0);
-		return { sum: v.sum, count: units };
+		return { sum: v.sum, count: units, carried: 0 };
 	}
-	if (el.overTime === "stock") return readAgg(data.months.get(period), code, mode);
+	if (el.overTime === "stock") {
+		// The month's fresh reports plus the latest values of units that have not reported it yet (carried).
+		const item = data.months.get(period);
+		const fresh = readAgg(item, code, mode);
+		const carried = readCarried(item, code, mode);
+		if (!fresh && !carried) return null;
+		return { sum: (fresh?.sum ?? 0) + (carried?.sum ?? 0), count: fresh?.count ?? 0, carried: carried?.count ?? 0 };
+	}
 	// Flows: year to date, so rates compare with annual plan targets. Coverage is the period's month.
 	let sum = 0;
 	let any = false;
@@ -67,11 +75,16 @@ const valueAt = (idx: CatalogIndex, data: OrgData, period: string, mode: Mode, c
 		}
 	}
 	if (!any) return null;
-	return { sum, count: readAgg(data.months.get(period), code, mode)?.count ?? 0 };
+	return { sum, count: readAgg(data.months.get(period), code, mode)?.count ?? 0, carried: 0 };
 };
 
 /** A synthetic child so a single unit's submissions aggregate "to" the unit with the very same maths. */
 const SELF = "__self";
+
+const emptyCounts = (): Record<IndicatorStatus, number> => ({ achieved: 0, "on-track": 0, behind: 0, "off-track": 0, uncertain: 0, provisional: 0, "no-data": 0 });
+
+/** How far back the server looks for the latest month that is not provisional, when no period is asked for. */
+const DEFAULT_PERIOD_LOOKBACK = 12;
 
 export const createAnalyticsService = (app: App) => {
 	const mode = (approvedOnly?: boolean): Mode => ((approvedOnly ?? config.approvedOnly) ? "approved" : "all");
@@ -120,36 +133,67 @@ export const createAnalyticsService = (app: App) => {
 		return plan;
 	};
 
-	/** Units under an org that report the elements an indicator's numerator uses. */
-	const expectedUnits = (idx: CatalogIndex, org: OrgUnit, indicator: Indicator): number => {
-		const codes = formulaCodes(indicator.numerator);
-		const els = codes.map((c) => idx.elementByCode.get(c)).filter((e) => e !== undefined);
-		if (els.length === 0) return 0;
+	/**
+	 * Ids of the units under an org expected to report an element. Elements summed across units are expected
+	 * from every active unit of a reporting type below the org; "none" elements (division-level figures) only
+	 * from such units directly under it, since they count only there.
+	 */
+	const expectedCache = new WeakMap<CatalogIndex, Map<string, string[]>>();
+	const expectedIds = (idx: CatalogIndex, org: OrgUnit, code: string): string[] => {
+		const cache = expectedCache.get(idx) ?? new Map<string, string[]>();
+		expectedCache.set(idx, cache);
+		const key = `${org.id}|${code}`;
+		const hit = cache.get(key);
+		if (hit) return hit;
+		const el = idx.elementByCode.get(code);
 		const units = org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id);
-		return units.filter((u) => u.type && els.some((e) => e.reportedBy.includes(u.type as NonNullable<OrgUnit["type"]>))).length;
+		const ids = el
+			? units.filter((u) => u.type && el.reportedBy.includes(u.type) && (el.acrossUnits === "sum" || org.level === "unit" || u.parentId === org.id)).map((u) => u.id)
+			: [];
+		cache.set(key, ids);
+		return ids;
 	};
 
-	const evaluate = (idx: CatalogIndex, data: OrgData, period: string, m: Mode, indicator: Indicator) => {
-		const lookup = (code: string) => valueAt(idx, data, period, m, code)?.sum ?? null;
-		const v = evaluateIndicator(indicator, lookup);
-		const codes = formulaCodes(indicator.numerator);
-		const counts = codes.map((c) => valueAt(idx, data, period, m, c)?.count ?? 0);
-		return { ...v, reported: counts.length ? Math.min(...counts) : 0 };
+	const evaluate = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode, indicator: Indicator): Figure =>
+		computeFigure({
+			indicator,
+			elements: idx.elementByCode,
+			valueOf: (code) => valueAt(idx, data, period, m, code),
+			expectedOf: (code) => expectedIds(idx, org, code),
+			threshold: config.completenessThreshold,
+		});
+
+	/** The plain value of an indicator (targets' context: last year's actual, a base year's value). */
+	const settledValue = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode, indicator: Indicator): number | null => {
+		const f = evaluate(idx, org, data, period, m, indicator);
+		return f.provisional ? null : f.value;
 	};
 
-	const targetContext = (idx: CatalogIndex, plan: Plan, pi: PlanIndicator, data: OrgData, period: string, m: Mode, baseData?: OrgData): TargetContext => {
+	/** Units expected to report monthly under an org, and how many have a counted form for the period. */
+	const reportingOf = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode): ProgressReport["reporting"] => {
+		const units = (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).filter((u) => formElements(idx.elementByCode.values(), u.type, "monthly").length > 0);
+		const expected = units.length;
+		const counted = (month: string) => Math.min(expected, Number(data.months.get(month)?.[unitsAttr(m)] ?? 0));
+		// A year is as complete as its least complete month.
+		const reported = isMonth(period) ? counted(period) : Math.min(...monthsOfYear(Number(period)).map(counted));
+		const rate = expected > 0 ? reported / expected : 1;
+		const threshold = config.completenessThreshold;
+		return { reported, expected, rate, threshold, provisional: rate < threshold - 1e-9 };
+	};
+
+	const targetContext = (idx: CatalogIndex, org: OrgUnit, plan: Plan, pi: PlanIndicator, data: OrgData, period: string, m: Mode, baseData?: OrgData): TargetContext => {
 		const indicator = idx.indicatorByCode.get(pi.indicatorCode);
 		const ctx: TargetContext = {};
 		if (!indicator) return ctx;
 		const year = Number(period.slice(0, 4));
 		const prevYear = String(year - 1);
-		const codes = formulaCodes(indicator.numerator).concat(formulaCodes(indicator.denominator));
+		const codes = indicatorCodes(indicator);
 		if (codes.every((c) => idx.elementByCode.get(c)?.overTime === "yearly")) {
-			ctx.previousYearValue = evaluate(idx, data, prevYear, m, indicator).value;
-			ctx.baseValueAt = (y: number) => (y > year - YEARLY_LOOKBACK ? evaluate(idx, data, String(y), m, indicator).value : null);
+			ctx.previousYearValue = settledValue(idx, org, data, prevYear, m, indicator);
+			ctx.baseValueAt = (y: number) => (y > year - YEARLY_LOOKBACK ? settledValue(idx, org, data, String(y), m, indicator) : null);
 		}
 		// Where the plan prints "—" as the baseline, the path starts from the value observed in the plan's base year.
-		const atBase = (ind: Indicator) => (baseData ? evaluate(idx, baseData, String(plan.baseYear), m, ind).value : null);
+		const atBase = (ind: Indicator) => (baseData ? settledValue(idx, org, baseData, String(plan.baseYear), m, ind) : null);
 		if (!pi.baseline) {
 			const v = atBase(indicator);
 			if (v !== null) ctx.firstObserved = { year: plan.baseYear, value: roundTo(v, indicator.decimals) };
@@ -163,27 +207,70 @@ export const createAnalyticsService = (app: App) => {
 		return ctx;
 	};
 
+	/** A figure and the status it can support, judged against its plan target. */
+	const judged = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode, indicator: Indicator, target: { plan: Plan; pi: PlanIndicator } | undefined, baseData?: OrgData) => {
+		const figure = evaluate(idx, org, data, period, m, indicator);
+		if (!target) return { figure, status: "no-data" as IndicatorStatus, expected: null, targetValue: null };
+		// Judged at the precision the plan prints (7.50, 0.16), so a value that rounds to the baseline is on it.
+		const st = evaluateStatus(target.pi, roundTo(figure.value, indicator.decimals), fractionalYear(period), targetContext(idx, org, target.plan, target.pi, data, period, m, baseData));
+		const j = judge(figure, st.status, st.targetValue);
+		return { figure, status: j.status, caution: j.caution, expected: st.expected, targetValue: st.targetValue };
+	};
+
+	const pointOf = (period: string, j: ReturnType<typeof judged>): SeriesPoint => ({
+		period,
+		value: j.figure.value,
+		numerator: j.figure.numerator,
+		denominator: j.figure.denominator,
+		expected: j.expected,
+		coverage: j.figure.coverage,
+		provisional: j.figure.provisional,
+		...(j.figure.provisionalReason ? { provisionalReason: j.figure.provisionalReason } : {}),
+		...(j.figure.interval ? { interval: j.figure.interval } : {}),
+	});
+
+	const pointsFor = (idx: CatalogIndex, org: OrgUnit, data: OrgData, indicator: Indicator, target: { plan: Plan; pi: PlanIndicator } | undefined, periods: string[], m: Mode, baseData?: OrgData): SeriesPoint[] =>
+		periods.map((p) => pointOf(p, judged(idx, org, data, p, m, indicator, target, baseData)));
+
+	/** The latest month, at most a year back, whose reporting is not provisional (the dashboard opens on it). */
+	const latestFinalMonth = async (idx: CatalogIndex, org: OrgUnit, m: Mode): Promise<string> => {
+		const current = currentMonth(app.now());
+		const from = addMonths(current, -DEFAULT_PERIOD_LOOKBACK);
+		const data = await orgData(idx, org, from, current);
+		for (let p = current; p >= from; p = addMonths(p, -1)) if (!reportingOf(idx, org, data, p, m).provisional) return p;
+		return addMonths(current, -1);
+	};
+
+	interface ProgressQuery {
+		planId?: string;
+		/** Absent: the latest month that is not provisional. */
+		period?: string;
+		orgUnit: string;
+		approvedOnly?: boolean;
+		trend?: number;
+	}
+
 	/** `trend`: also give each row its last N months (sparklines), from the same few reads. */
-	const progress = async (q: { planId?: string; period: string; orgUnit: string; approvedOnly?: boolean; trend?: number }): Promise<ProgressReport> => {
+	const progress = async (q: ProgressQuery): Promise<ProgressReport> => {
 		const idx = await app.catalog();
-		const plan = planOf(idx, q.planId);
 		const org = orgOf(idx, q.orgUnit);
+		if (org.level === "unit") return unitProgress(idx, org, q);
+		const plan = planOf(idx, q.planId);
 		const m = mode(q.approvedOnly);
+		const period = q.period ?? (await latestFinalMonth(idx, org, m));
 		const needsBase = plan.indicators.some((pi) => !pi.baseline);
 		const base = String(plan.baseYear);
-		const trendMonths = q.trend && isMonth(q.period) ? monthRange(addMonths(q.period, 1 - q.trend), q.period) : [];
-		const from = trendMonths[0] ?? q.period;
-		const [data, baseData] = await Promise.all([orgData(idx, org, from, q.period), needsBase ? orgData(idx, org, base, base) : undefined]);
-		const at = fractionalYear(q.period);
-		const counts: Record<IndicatorStatus, number> = { achieved: 0, "on-track": 0, behind: 0, "off-track": 0, "no-data": 0 };
+		const trendMonths = q.trend && isMonth(period) ? monthRange(addMonths(period, 1 - q.trend), period) : [];
+		const from = trendMonths[0] ?? period;
+		const [data, baseData] = await Promise.all([orgData(idx, org, from, period), needsBase ? orgData(idx, org, base, base) : undefined]);
+		const counts = emptyCounts();
 		const rows: ProgressRow[] = [];
 		for (const pi of [...plan.indicators].sort((a, b) => a.order - b.order)) {
 			const indicator = idx.indicatorByCode.get(pi.indicatorCode);
 			if (!indicator) continue;
-			const v = evaluate(idx, data, q.period, m, indicator);
-			// Judged at the precision the plan prints (7.50, 0.16), so a value that rounds to the baseline is on it.
-			const st = evaluateStatus(pi, roundTo(v.value, indicator.decimals), at, targetContext(idx, plan, pi, data, q.period, m, baseData));
-			counts[st.status]++;
+			const target = { plan, pi };
+			const j = judged(idx, org, data, period, m, indicator, target, baseData);
+			counts[j.status]++;
 			rows.push({
 				planId: plan.id,
 				indicatorCode: indicator.code,
@@ -194,21 +281,69 @@ export const createAnalyticsService = (app: App) => {
 				...(indicator.parentCode ? { parentCode: indicator.parentCode } : {}),
 				nature: pi.nature,
 				direction: pi.direction,
-				value: v.value,
-				numerator: v.numerator,
-				denominator: v.denominator,
+				value: j.figure.value,
+				numerator: j.figure.numerator,
+				denominator: j.figure.denominator,
 				factor: indicator.factor,
 				decimals: indicator.decimals,
 				baseline: pi.baseline,
 				target: finalTarget(pi),
 				targets: pi.targets,
-				expected: st.expected,
-				status: st.status,
-				coverage: { reported: v.reported, expected: expectedUnits(idx, org, indicator) },
-				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, { plan, pi }, trendMonths, m, baseData) } : {}),
+				expected: j.expected,
+				status: j.status,
+				coverage: j.figure.coverage,
+				provisional: j.figure.provisional,
+				...(j.figure.provisionalReason ? { provisionalReason: j.figure.provisionalReason } : {}),
+				...(j.figure.interval ? { interval: j.figure.interval } : {}),
+				...(j.caution ? { caution: j.caution } : {}),
+				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, target, trendMonths, m, baseData) } : {}),
 			});
 		}
-		return { planId: plan.id, period: q.period, orgUnit: org.id, asOf: data.asOf || new Date(0).toISOString(), approvedOnly: m === "approved", counts, rows };
+		return {
+			planId: plan.id,
+			period,
+			orgUnit: org.id,
+			asOf: data.asOf || new Date(0).toISOString(),
+			approvedOnly: m === "approved",
+			counts,
+			reporting: reportingOf(idx, org, data, period, m),
+			...(q.period === undefined ? { defaulted: true } : {}),
+			currentPeriod: currentMonth(app.now()),
+			judged: true,
+			rows,
+		};
+	};
+
+	/**
+	 * A unit's own report: its values for reference (参考), beside the division's figure that the status belongs
+	 * to. A unit is never judged alone against targets set for the whole division.
+	 */
+	const unitProgress = async (idx: CatalogIndex, org: OrgUnit, q: ProgressQuery): Promise<ProgressReport> => {
+		const division = await progress({ ...q, orgUnit: idx.divisionId, trend: undefined });
+		const plan = planOf(idx, division.planId);
+		const m = mode(q.approvedOnly);
+		const period = division.period;
+		const trendMonths = q.trend && isMonth(period) ? monthRange(addMonths(period, 1 - q.trend), period) : [];
+		const data = await orgData(idx, org, trendMonths[0] ?? period, period);
+		const rows = division.rows.map((d): ProgressRow => {
+			const indicator = idx.indicatorByCode.get(d.indicatorCode) as Indicator;
+			const own = evaluate(idx, org, data, period, m, indicator);
+			return {
+				...d,
+				value: own.value,
+				numerator: own.numerator,
+				denominator: own.denominator,
+				coverage: own.coverage,
+				provisional: own.provisional,
+				provisionalReason: own.provisionalReason,
+				interval: own.interval,
+				caution: undefined,
+				context: { orgUnit: idx.divisionId, value: d.value, provisional: d.provisional },
+				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, undefined, trendMonths, m) } : {}),
+			};
+		});
+		for (const r of rows) for (const k of ["provisionalReason", "interval", "caution"] as const) if (r[k] === undefined) delete r[k];
+		return { ...division, planId: plan.id, orgUnit: org.id, asOf: data.asOf || division.asOf, judged: false, rows };
 	};
 
 	const series = async (q: { code: string; orgUnit: string; from: string; to: string; planId?: string; approvedOnly?: boolean }): Promise<SeriesReport> => {
@@ -223,37 +358,51 @@ export const createAnalyticsService = (app: App) => {
 		const plan = q.planId ? planOf(idx, q.planId) : idx.catalog.plans.find((p) => p.indicators.some((x) => x.indicatorCode === q.code));
 		const pi = plan?.indicators.find((x) => x.indicatorCode === q.code);
 		const baseData = plan && pi && !pi.baseline ? await orgData(idx, org, String(plan.baseYear), String(plan.baseYear)) : undefined;
-		const points = pointsFor(idx, org, data, indicator, plan && pi ? { plan, pi } : undefined, periods, m, baseData);
+		// A unit's points carry no expected path: the plan's path is the division's.
+		const target = plan && pi && org.level !== "unit" ? { plan, pi } : undefined;
+		const points = pointsFor(idx, org, data, indicator, target, periods, m, baseData);
 		return { indicatorCode: q.code, orgUnit: org.id, ...(plan ? { planId: plan.id } : {}), points };
 	};
 
-	const pointsFor = (idx: CatalogIndex, org: OrgUnit, data: OrgData, indicator: Indicator, target: { plan: Plan; pi: PlanIndicator } | undefined, periods: string[], m: Mode, baseData?: OrgData): SeriesPoint[] =>
-		periods.map((p) => {
-			const v = evaluate(idx, data, p, m, indicator);
-			const expected = target ? evaluateStatus(target.pi, roundTo(v.value, indicator.decimals), fractionalYear(p), targetContext(idx, target.plan, target.pi, data, p, m, baseData)).expected : null;
-			const coverage: Coverage = { reported: v.reported, expected: expectedUnits(idx, org, indicator) };
-			return { period: p, value: v.value, numerator: v.numerator, denominator: v.denominator, expected, coverage };
-		});
-
-	const breakdown = async (q: { code: string; orgUnit: string; period: string; approvedOnly?: boolean }): Promise<BreakdownReport> => {
+	const breakdown = async (q: { code: string; orgUnit: string; period: string; planId?: string; approvedOnly?: boolean }): Promise<BreakdownReport> => {
 		const idx = await app.catalog();
 		const indicator = idx.indicatorByCode.get(q.code);
 		if (!indicator) throw notFound(`未知指标 ${q.code} (unknown indicator)`);
 		const org = orgOf(idx, q.orgUnit);
 		const m = mode(q.approvedOnly);
+		const plan = q.planId ? planOf(idx, q.planId) : idx.catalog.plans.find((p) => p.indicators.some((x) => x.indicatorCode === q.code));
+		const pi = plan?.indicators.find((x) => x.indicatorCode === q.code);
+		const final = pi ? finalTarget(pi) : null;
 		const children = childrenOf(idx, org.id).filter((c) => c.active !== false);
 		const rows = await Promise.all(
-			children.map(async (child) => {
+			children.map(async (child): Promise<BreakdownRow> => {
 				const data = await orgData(idx, child, q.period, q.period);
-				const v = evaluate(idx, data, q.period, m, indicator);
-				return { orgUnit: child.id, name: child.name, value: v.value, numerator: v.numerator, denominator: v.denominator, coverage: { reported: v.reported, expected: expectedUnits(idx, child, indicator) } };
+				const f = evaluate(idx, child, data, q.period, m, indicator);
+				return {
+					orgUnit: child.id,
+					name: child.name,
+					value: f.value,
+					numerator: f.numerator,
+					denominator: f.denominator,
+					coverage: f.coverage,
+					provisional: f.provisional,
+					...(f.provisionalReason ? { provisionalReason: f.provisionalReason } : {}),
+					...(f.interval ? { interval: f.interval } : {}),
+					breach: pi && final ? breaches(pi, final.target, f, indicator.decimals) : false,
+				};
 			}),
 		);
 		// A child with no unit that reports this indicator's figures (the commission for a unit-level monthly
 		// indicator, an area for one the commission reports for the whole division) is left out rather than
 		// shown as an empty row — unless it has data after all.
 		const reporting = rows.filter((r) => r.coverage.expected > 0 || r.coverage.reported > 0 || r.value !== null);
-		return { indicatorCode: q.code, period: q.period, orgUnit: org.id, rows: reporting };
+		return {
+			indicatorCode: q.code,
+			period: q.period,
+			orgUnit: org.id,
+			...(plan && pi ? { planId: plan.id, target: final, direction: pi.direction } : {}),
+			rows: reporting,
+		};
 	};
 
 	const completeness = async (q: { period: string; orgUnit: string }): Promise<CompletenessReport> => {
@@ -292,7 +441,7 @@ export const createAnalyticsService = (app: App) => {
 			onTime,
 			reportingRate: expected ? reported / expected : 0,
 			timelinessRate: expected ? onTime / expected : 0,
-			thresholds: { reportingRate: 0.9, timelinessRate: 0.75 },
+			thresholds: { reportingRate: config.completenessThreshold, timelinessRate: 0.75 },
 			rows,
 		};
 	};
@@ -305,9 +454,11 @@ export const createAnalyticsService = (app: App) => {
 		// Without a period: this year and last, which is where live writes land; older years one by one
 		// (?period=YYYY) so a single call stays within API Gateway's 30 s.
 		const years = q.years ?? (q.period ? [q.period.slice(0, 4)] : yearsSince(now.getUTCFullYear() - 1, now.getUTCFullYear()));
+		// The year before the first also feeds the carried stocks of early months, so it is read (not compared).
+		const readYears = [String(Number([...years].sort()[0]) - 1), ...years];
 		const subs: StoredSubmission[] = [];
-		for (const y of years) {
-			const lists = await Promise.all([y, ...monthsOfYear(Number(y))].map((p) => repo.listForPeriod(p)));
+		for (const y of [...new Set(readYears)]) {
+			const lists = await Promise.all(monthsOfYear(Number(y)).concat(years.includes(y) ? [y] : []).map((p) => repo.listForPeriod(p)));
 			for (const l of lists) subs.push(...l);
 		}
 		const expected = recomputeAggregates(subs, idx.agg);
@@ -325,7 +476,7 @@ export const createAnalyticsService = (app: App) => {
 				for (const id of ids) {
 					const s = stored.get(id) ?? {};
 					const e = expected.get(id) ?? {};
-					const attrs = new Set([...Object.keys(s), ...Object.keys(e)].filter((a) => /^a?(s|n)_|^a?units$/.test(a)));
+					const attrs = new Set([...Object.keys(s), ...Object.keys(e)].filter(isCounterAttr));
 					for (const attr of attrs) {
 						checked++;
 						const sv = Number(s[attr] ?? 0);
@@ -339,6 +490,25 @@ export const createAnalyticsService = (app: App) => {
 	};
 
 	return { progress, series, breakdown, completeness, verifyAggregates, orgOf };
+};
+
+/**
+ * Whether a value breaches its plan's final target: only bounds (≤5‰, ≥90%) can be breached before the target
+ * year; a provisional figure, or one whose interval still contains the bound, is not called a breach.
+ */
+const breaches = (pi: PlanIndicator, target: PlanIndicator["targets"][number]["target"], f: Figure, decimals: number): boolean => {
+	if (target.kind !== "threshold" || f.value === null || f.provisional) return false;
+	if (f.interval && f.interval.low <= target.value && target.value <= f.interval.high) return false;
+	const v = roundTo(f.value, decimals);
+	const g = (x: number) => goodness(pi.direction, x);
+	switch (target.op) {
+		case "<=":
+		case ">=":
+			return g(v) < g(target.value) - EPSILON;
+		case "<":
+		case ">":
+			return g(v) <= g(target.value) + EPSILON;
+	}
 };
 
 const yearsSince = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));

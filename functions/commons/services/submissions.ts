@@ -173,7 +173,7 @@ export const createSubmissionService = (app: App) => {
 		// The first attempt uses the read above; a retry (after a transaction conflict) reads afresh.
 		let snapshot: WriteSnapshot | null = firstRead;
 		const attempt = async (): Promise<PutResult> => {
-			const { before, stockYear } = snapshot ?? (await repo.readForWrite(unitId, period));
+			const { before, stockYears } = snapshot ?? (await repo.readForWrite(unitId, period));
 			snapshot = null;
 			if (input.ifMatch !== undefined && (before?.version ?? 0) !== input.ifMatch) {
 				throw new AppError("conflict", "数据已被他人修改，请刷新后重试 (stale version; reload and retry)", undefined, { currentVersion: before?.version ?? 0 });
@@ -218,7 +218,7 @@ export const createSubmissionService = (app: App) => {
 				after,
 				version,
 				now: at,
-				...(stockYear ? { stockYear } : {}),
+				...(stockYears ? { stockYears } : {}),
 				...(input.idempotencyKey ? { idempotency: { scope, key: input.idempotencyKey, record: { requestHash, statusCode, body: view } } } : {}),
 			});
 			return { status: statusCode, body: view, replayed: false };

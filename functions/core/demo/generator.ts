@@ -29,6 +29,8 @@ export interface DemoSubmission {
 	comment?: string;
 	/** The approver's remark when returned. */
 	reviewComment?: string;
+	/** When it was approved or returned (after submittedAt, never after `now`). */
+	reviewedAt?: string;
 }
 
 export interface DemoOptions {
@@ -38,6 +40,12 @@ export interface DemoOptions {
 	to: PeriodId;
 	/** Default 20201231. */
 	seed?: number;
+	/**
+	 * The moment the demo is seeded. Nothing is dated after it: a unit whose planned submission lies in the
+	 * future has not reported yet (or has a draft), a review that would come later has not happened, and a
+	 * form is late only once its deadline has passed by then. Without it, times are as planned.
+	 */
+	now?: Date;
 }
 
 export const DEMO_DEFAULT_SEED = 20201231;
@@ -756,6 +764,58 @@ export function generateDemoSubmissions(options: DemoOptions): DemoSubmission[] 
 		if (year === 2022) s.comment = "近视率为2022年学生常见病监测结果，监测样本较上年扩大。";
 		if (late) s.comment = "健康素养监测报告待兵团反馈，延迟上报。";
 		out.push(s);
+	}
+	return options.now ? respectTime(out, options.now, seed) : out.map((s) => (s.status === "approved" || s.status === "returned" ? { ...s, reviewedAt: s.submittedAt } : s));
+}
+
+/** When reporting for a period opens: the start of the next month (or year), Asia/Shanghai. */
+const opensAt = (period: PeriodId): number => {
+	const p = parse(period);
+	if (p.kind === "year") return Date.parse(`${p.year + 1}-01-01T00:00:00+08:00`);
+	return Date.parse(`${addMonths(period, 1)}-01T00:00:00+08:00`);
+};
+
+const iso = (ms: number): string => new Date(Math.floor(ms / 60_000) * 60_000).toISOString();
+
+/**
+ * Makes a demo history true as of `now`: a submission planned after it has not happened (the unit has a
+ * draft saved since reporting opened, or nothing yet), a review planned after it is still pending, and
+ * lateness follows from the deadline as it stands at `now`.
+ */
+function respectTime(planned: DemoSubmission[], now: Date, seed: number): DemoSubmission[] {
+	const nowMs = now.getTime();
+	const out: DemoSubmission[] = [];
+	for (const s of planned) {
+		const rng = createRandom(deriveSeed(seed, `time:${s.unitId}:${s.period}`));
+		const open = opensAt(s.period);
+		const due = deadline(s.period);
+		if (open >= nowMs) continue;
+		if (Date.parse(s.submittedAt) > nowMs) {
+			// Not submitted by now. Some units have started: a draft saved between the opening and now.
+			if (s.status !== "draft" && !rng.chance(0.35)) continue;
+			const values: ValueMap = { ...s.values };
+			if (s.status !== "draft") for (const code of Object.keys(values)) if (rng.chance(0.4)) values[code] = null;
+			out.push({
+				unitId: s.unitId,
+				period: s.period,
+				values,
+				status: "draft",
+				submittedAt: iso(open + rng.between(0.1, 0.9) * (nowMs - open)),
+				late: false,
+				...(s.comment && s.status === "draft" ? { comment: s.comment } : {}),
+			});
+			continue;
+		}
+		const next: DemoSubmission = { ...s, late: s.status === "draft" ? false : !isOnTime(s.submittedAt, due) };
+		if (s.status === "approved" || s.status === "returned") {
+			// Approvers review within a few days; a review that would come after now has not happened yet.
+			const reviewed = Date.parse(s.submittedAt) + rng.between(0.1, 3) * DAY_MS;
+			if (reviewed > nowMs) {
+				next.status = "submitted";
+				delete next.reviewComment;
+			} else next.reviewedAt = iso(reviewed);
+		}
+		out.push(next);
 	}
 	return out;
 }
