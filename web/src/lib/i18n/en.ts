@@ -71,6 +71,8 @@ export const en: Record<MessageKey, string> = {
 	"status.on-track": "On track",
 	"status.behind": "Behind",
 	"status.off-track": "Off track",
+	"status.uncertain": "Too few events to judge",
+	"status.provisional": "Provisional (incomplete)",
 	"status.no-data": "No data",
 
 	"nature.binding": "Binding",

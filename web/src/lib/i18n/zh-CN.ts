@@ -69,6 +69,8 @@ export const zhCN = {
 	"status.on-track": "符合进度",
 	"status.behind": "落后进度",
 	"status.off-track": "偏离目标",
+	"status.uncertain": "事件数少，难以判断",
+	"status.provisional": "数据不完整",
 	"status.no-data": "暂无数据",
 
 	"nature.binding": "约束性",
