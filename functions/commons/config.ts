@@ -1,81 +1,194 @@
-// Configuration, read from the environment once and failing fast: a missing required variable is a
-// broken deploy and must say so at cold start, not later as an empty string.
+// Configuration: the whole environment parsed and validated once, with zod, at cold start. A missing or
+// malformed variable is a broken deploy and must say so at init, naming the variable, not later as an
+// empty string or NaN. Nothing else under functions/ reads process.env (test/unit/config.test.ts checks).
+//
+// `config` parses on its first access and keeps the result for the container's life; handlers touch it at
+// module top level (getApp(), requireConfig()), so a bad variable fails the import, i.e. the Lambda init.
+// Parsing on first access rather than on import lets tests and the local gateway set process.env before
+// the first handler loads.
+import * as z from "zod";
 
-const required = (name: string): string => {
-	const v = process.env[name];
-	if (v === undefined || v.trim() === "") throw new Error(`Missing required environment variable ${name}`);
-	return v;
-};
-const optional = (name: string, fallback: string): string => {
-	const v = process.env[name];
-	return v === undefined || v.trim() === "" ? fallback : v;
+const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) => z.preprocess(blankIsAbsent, schema.prefault(fallback as never));
+
+const text = z.string();
+const wholeNumber = (min: number, max: number) =>
+	z
+		.string()
+		.regex(/^-?\d+$/, { error: `must be a whole number from ${min} to ${max}` })
+		.transform(Number)
+		.refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be ${values.join(" or ")}` });
+const list = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+const environment = z
+	.object({
+		TABLE_NAME: optional(text),
+		DYNAMODB_ENDPOINT: optional(z.url({ error: "must be a URL" })),
+		AWS_REGION: withDefault(text, "cn-northwest-1"),
+		AWS_LAMBDA_FUNCTION_NAME: optional(text),
+		AUTH_ISSUER: optional(text),
+		AUTH_AUDIENCE: optional(text),
+		ROLE_CLAIM: withDefault(text, "cognito:groups"),
+		SCOPE_CLAIM: withDefault(text, "custom:org_scope"),
+		USER_DIRECTORY: withDefault(oneOf(["cognito", "platform", "external"]), "platform"),
+		COGNITO_USER_POOL_ID: optional(text),
+		SITE_URL: withDefault(text, "http://localhost:3000"),
+		APPROVED_ONLY: withDefault(oneOf(["true", "false"]), "false"),
+		DEADLINE_DAY: withDefault(wholeNumber(1, 31), "10"),
+		LOCK_DAY: withDefault(wholeNumber(1, 31), "20"),
+		MAIL_TRANSPORT: optional(oneOf(["ses", "smtp"])),
+		MAIL_FROM: optional(text),
+		SES_CONFIGURATION_SET: optional(text),
+		SMTP_SECRET_ARN: optional(text),
+		SMTP_HOST: optional(text),
+		SMTP_PORT: optional(wholeNumber(1, 65535).transform(String)),
+		SMTP_SECURE: optional(oneOf(["true", "false", "1", "0"])),
+		SMTP_USER: optional(text),
+		SMTP_PASS: optional(text),
+		ARCHIVE_BUCKET: optional(text),
+		SUMMARY_DAY: optional(wholeNumber(1, 28)),
+		SUMMARY_HOUR: withDefault(wholeNumber(0, 23), "8"),
+		AGGREGATE_SHARDS: withDefault(wholeNumber(1, 100), "1"),
+		COMPLETENESS_THRESHOLD: withDefault(
+			z.coerce.number().refine((v) => v > 0 && v <= 1, { error: "must be a number in (0, 1]" }),
+			"0.9",
+		),
+		OIDC_ISSUER: optional(text),
+		OIDC_CLIENT_ID: optional(text),
+		// infra/constructs/auth.ts sets the OIDC_* spellings; the local gateway may use OIDC_CLIENT_*.
+		OIDC_CLIENT_REDIRECT_URIS: optional(text),
+		OIDC_REDIRECT_URIS: optional(text),
+		OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS: optional(text),
+		OIDC_POST_LOGOUT_REDIRECT_URIS: optional(text),
+		OIDC_KEYS_SECRET_ARN: optional(text),
+		OIDC_LOCAL_KEYS_FILE: optional(text),
+	})
+	.superRefine((env, ctx) => {
+		const need = (name: string, why: string) => ctx.addIssue({ code: "custom", path: [name], message: `is required ${why}` });
+		if (env.MAIL_TRANSPORT && !env.MAIL_FROM) need("MAIL_FROM", "when MAIL_TRANSPORT is set");
+		if (env.MAIL_TRANSPORT === "smtp" && !env.SMTP_HOST && !env.SMTP_SECRET_ARN) need("SMTP_HOST", "(or SMTP_SECRET_ARN) when MAIL_TRANSPORT is smtp");
+		if (env.USER_DIRECTORY === "cognito" && !env.COGNITO_USER_POOL_ID) need("COGNITO_USER_POOL_ID", "when USER_DIRECTORY is cognito");
+	});
+
+const present = (name: string, value: string | undefined): string => {
+	if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
+	return value;
 };
 
-export const config = {
-	/** The single DynamoDB table. */
-	get tableName(): string {
-		return required("TABLE_NAME");
-	},
-	/** Set in local mode and tests (DynamoDB Local); absent in AWS. */
-	get dynamoEndpoint(): string | undefined {
-		return process.env.DYNAMODB_ENDPOINT || undefined;
-	},
-	get region(): string {
-		return optional("AWS_REGION", "cn-northwest-1");
-	},
-	/** JWT issuer and audience the API trusts (the local gateway checks these like API Gateway does). */
-	get authIssuer(): string {
-		return required("AUTH_ISSUER");
-	},
-	get authAudience(): string {
-		return required("AUTH_AUDIENCE");
-	},
-	/** Claim names that carry roles and org scope: Cognito's by default, the platform provider's or an external IdP's by config. */
-	get roleClaim(): string {
-		return optional("ROLE_CLAIM", "cognito:groups");
-	},
-	get scopeClaim(): string {
-		return optional("SCOPE_CLAIM", "custom:org_scope");
-	},
-	/** Where admins manage users: cognito | platform | external. */
-	get userDirectory(): "cognito" | "platform" | "external" {
-		const v = optional("USER_DIRECTORY", "platform");
-		if (v !== "cognito" && v !== "platform" && v !== "external") throw new Error(`USER_DIRECTORY must be cognito, platform or external, not ${v}`);
-		return v;
-	},
-	get cognitoUserPoolId(): string {
-		return required("COGNITO_USER_POOL_ID");
-	},
-	/** Public URL of the site, for links in emails. */
-	get siteUrl(): string {
-		return optional("SITE_URL", "http://localhost:3000");
-	},
-	/** Count only approved data on dashboards (otherwise submitted + approved). */
-	get approvedOnly(): boolean {
-		return optional("APPROVED_ONLY", "false") === "true";
-	},
-	/** Day of the following month a form is due, and the day it locks. */
-	get deadlineDay(): number {
-		return Number(optional("DEADLINE_DAY", "10"));
-	},
-	get lockDay(): number {
-		return Number(optional("LOCK_DAY", "20"));
-	},
-	/** Mail: ses | smtp. */
-	get mailTransport(): "ses" | "smtp" {
-		const v = optional("MAIL_TRANSPORT", "smtp");
-		if (v !== "ses" && v !== "smtp") throw new Error(`MAIL_TRANSPORT must be ses or smtp, not ${v}`);
-		return v;
-	},
-	get mailFrom(): string {
-		return required("MAIL_FROM");
-	},
-	/** Summary archive bucket in AWS; absent locally (archive goes to the table). */
-	get archiveBucket(): string | undefined {
-		return process.env.ARCHIVE_BUCKET || undefined;
-	},
-	/** Number of write shards per aggregate (1 = the plain design; see docs/performance.md). */
-	get aggregateShards(): number {
-		return Number(optional("AGGREGATE_SHARDS", "1"));
-	},
+/** The environment, parsed: every setting of every function, validated together. */
+export const loadConfig = (env: Record<string, string | undefined> = process.env) => {
+	const parsed = environment.safeParse(env);
+	if (!parsed.success) {
+		const problems = parsed.error.issues.map((i) => {
+			const name = String(i.path[0] ?? "environment");
+			const got = env[name];
+			return `${name} ${i.message}${got === undefined || got.trim() === "" ? "" : ` (got "${got}")`}`;
+		});
+		throw new Error(`Invalid environment: ${problems.join("; ")}`);
+	}
+	const e = parsed.data;
+	return {
+		/** The single DynamoDB table. */
+		get tableName(): string {
+			return present("TABLE_NAME", e.TABLE_NAME);
+		},
+		/** Set in local mode and tests (DynamoDB Local); absent in AWS. */
+		dynamoEndpoint: e.DYNAMODB_ENDPOINT,
+		region: e.AWS_REGION,
+		/** True inside AWS Lambda (the runtime sets AWS_LAMBDA_FUNCTION_NAME). */
+		inLambda: e.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+		/** JWT issuer and audience the API trusts (the local gateway checks these like API Gateway does). */
+		get authIssuer(): string {
+			return present("AUTH_ISSUER", e.AUTH_ISSUER);
+		},
+		get authAudience(): string {
+			return present("AUTH_AUDIENCE", e.AUTH_AUDIENCE);
+		},
+		/** Claim names that carry roles and org scope: Cognito's by default, the platform provider's or an external IdP's by config. */
+		roleClaim: e.ROLE_CLAIM,
+		scopeClaim: e.SCOPE_CLAIM,
+		/** Where admins manage users: cognito | platform | external. */
+		userDirectory: e.USER_DIRECTORY,
+		get cognitoUserPoolId(): string {
+			return present("COGNITO_USER_POOL_ID", e.COGNITO_USER_POOL_ID);
+		},
+		/** Public URL of the site, for links in emails. */
+		siteUrl: e.SITE_URL,
+		/** Count only approved data on dashboards (otherwise submitted + approved). */
+		approvedOnly: e.APPROVED_ONLY === "true",
+		/** Day of the following month a form is due, and the day it locks. */
+		deadlineDay: e.DEADLINE_DAY,
+		lockDay: e.LOCK_DAY,
+		/** Mail: ses | smtp. */
+		mailTransport: e.MAIL_TRANSPORT ?? "smtp",
+		get mailFrom(): string {
+			return present("MAIL_FROM", e.MAIL_FROM);
+		},
+		sesConfigurationSet: e.SES_CONFIGURATION_SET,
+		/** SMTP server settings in the shape resolveSmtpSettings reads (commons/mail/smtp.ts). */
+		smtp: {
+			SMTP_SECRET_ARN: e.SMTP_SECRET_ARN,
+			SMTP_HOST: e.SMTP_HOST,
+			SMTP_PORT: e.SMTP_PORT,
+			SMTP_SECURE: e.SMTP_SECURE,
+			SMTP_USER: e.SMTP_USER,
+			SMTP_PASS: e.SMTP_PASS,
+		} as Record<string, string | undefined>,
+		/** Summary archive bucket in AWS; absent locally (archive goes to the table). */
+		archiveBucket: e.ARCHIVE_BUCKET,
+		/** Monthly summary: day of the month (default the day after the deadline day) and hour, Asia/Shanghai. */
+		summaryDay: e.SUMMARY_DAY ?? Math.min(e.DEADLINE_DAY + 1, 28),
+		summaryHour: e.SUMMARY_HOUR,
+		/** Number of write shards per aggregate (1 = the plain design; see docs/performance.md). */
+		aggregateShards: e.AGGREGATE_SHARDS,
+		/**
+		 * Coverage below which a figure is provisional and claims no status: the WHO DQR completeness default,
+		 * 0.9. Carried-forward stocks count as reported.
+		 */
+		completenessThreshold: e.COMPLETENESS_THRESHOLD,
+		/** The platform's own OIDC provider (functions/handlers/oidc.ts). */
+		oidc: {
+			get issuer(): string {
+				return present("OIDC_ISSUER", e.OIDC_ISSUER).replace(/\/+$/, "");
+			},
+			clientId: e.OIDC_CLIENT_ID,
+			get redirectUris(): string[] {
+				const uris = list(e.OIDC_CLIENT_REDIRECT_URIS ?? e.OIDC_REDIRECT_URIS);
+				if (uris.length === 0) throw new Error("Missing required environment variable OIDC_CLIENT_REDIRECT_URIS (or OIDC_REDIRECT_URIS)");
+				return uris;
+			},
+			postLogoutRedirectUris: list(e.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS ?? e.OIDC_POST_LOGOUT_REDIRECT_URIS),
+			keysSecretArn: e.OIDC_KEYS_SECRET_ARN,
+			localKeysFile: e.OIDC_LOCAL_KEYS_FILE,
+		},
+	};
+};
+
+export type Config = ReturnType<typeof loadConfig>;
+
+let loaded: Config | undefined;
+const current = (): Config => {
+	loaded ??= loadConfig();
+	return loaded;
+};
+
+/** The configuration of this container, parsed from process.env on first access. */
+export const config: Config = new Proxy({} as Config, { get: (_target, key) => current()[key as keyof Config] });
+
+type RequiredSetting = "tableName" | "authIssuer" | "authAudience" | "mailFrom" | "oidc.issuer" | "oidc.redirectUris";
+
+/**
+ * Parse now and check the settings this function cannot run without. Call at a handler's module top level,
+ * so a missing or malformed variable fails the Lambda's init rather than its first request.
+ */
+export const requireConfig = (...settings: RequiredSetting[]): Config => {
+	const c = current();
+	for (const s of settings) {
+		if (s === "oidc.issuer") void c.oidc.issuer;
+		else if (s === "oidc.redirectUris") void c.oidc.redirectUris;
+		else void c[s];
+	}
+	return c;
 };

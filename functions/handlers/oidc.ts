@@ -3,32 +3,23 @@
 // Secrets Manager or .local/, table, clients) is built on the first request and reused.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { createDocClient } from "../commons/clients/dynamo";
-import { config } from "../commons/config";
+import { requireConfig } from "../commons/config";
 import { createProvider, providerCallback, WEB_CLIENT_ID, webClient } from "../auth/provider/config";
 import { dynamoAdapterFactory } from "../auth/provider/dynamo-adapter";
 import { loadSigningKeys } from "../auth/provider/keys";
 import { runNodeCallback } from "../auth/provider/lambda-adapter";
 import { UserStore } from "../auth/user-store";
 
-const env = (name: string): string => {
-	const v = process.env[name]?.trim();
-	if (!v) throw new Error(`Missing required environment variable ${name}`);
-	return v;
-};
-const list = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-
-// OIDC_REDIRECT_URIS / OIDC_POST_LOGOUT_REDIRECT_URIS are the names infra/constructs/auth.ts sets; the
-// OIDC_CLIENT_* spellings are accepted too, so the local gateway may use either.
+const c = requireConfig("tableName", "oidc.issuer", "oidc.redirectUris");
 const settings = {
-	issuer: env("OIDC_ISSUER").replace(/\/+$/, ""),
-	clientId: process.env.OIDC_CLIENT_ID?.trim() || WEB_CLIENT_ID,
-	redirectUris: list(process.env.OIDC_CLIENT_REDIRECT_URIS || process.env.OIDC_REDIRECT_URIS),
-	postLogoutRedirectUris: list(process.env.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS || process.env.OIDC_POST_LOGOUT_REDIRECT_URIS),
-	tableName: config.tableName,
-	dynamoEndpoint: config.dynamoEndpoint,
-	keysSecretArn: process.env.OIDC_KEYS_SECRET_ARN?.trim() || undefined,
+	issuer: c.oidc.issuer,
+	clientId: c.oidc.clientId ?? WEB_CLIENT_ID,
+	redirectUris: c.oidc.redirectUris,
+	postLogoutRedirectUris: c.oidc.postLogoutRedirectUris,
+	tableName: c.tableName,
+	dynamoEndpoint: c.dynamoEndpoint,
+	keysSecretArn: c.oidc.keysSecretArn,
 };
-if (settings.redirectUris.length === 0) throw new Error("Missing required environment variable OIDC_CLIENT_REDIRECT_URIS (or OIDC_REDIRECT_URIS)");
 
 type Callback = Parameters<typeof runNodeCallback>[0];
 let app: Promise<Callback> | undefined;

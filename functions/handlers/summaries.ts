@@ -2,6 +2,7 @@
 // records) and completeness reminders.
 import * as z from "zod";
 import { getApp } from "../commons/app";
+import { requireConfig } from "../commons/config";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createReminderService } from "../commons/services/reminders";
 import { createSummaryService } from "../commons/services/summaries";
@@ -9,6 +10,8 @@ import { periodParamSchema } from "../commons/services/submissions";
 import { isMonth, lastFullMonth } from "../core/periods";
 import { makeRecipientInputSchema } from "../summary/recipient-store";
 
+// Everything here may send mail: a deploy without a sender address fails at init, not at the first send.
+requireConfig("tableName", "mailFrom");
 const app = getApp();
 const summaries = createSummaryService(app);
 const reminders = createReminderService(app);

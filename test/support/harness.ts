@@ -67,7 +67,9 @@ export const startHarness = async (opts: { shards?: number } = {}): Promise<Harn
 	const raw = new DynamoDBClient({ endpoint, region: "cn-northwest-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 	await ensureTable(raw, table);
 	raw.destroy();
-	const app = createApp(createDocClient({ endpoint }), table, { shards: opts.shards ?? 1 });
+	// Explicit endpoint and region: the harness itself reads no configuration, so a test may still set
+	// process.env after startHarness() and before the first handler loads (config is parsed once, then).
+	const app = createApp(createDocClient({ endpoint, region: "cn-northwest-1" }), table, { shards: opts.shards ?? 1 });
 	await app.catalogRepo.seed(codeCatalog());
 	const gateway = await startGateway({ port: 0, host: "127.0.0.1", issuer: issuer.issuer, audience: issuer.audience });
 	const url = gateway.url.replace("localhost", "127.0.0.1");

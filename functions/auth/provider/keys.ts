@@ -10,6 +10,7 @@ import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import * as z from "zod";
+import { config } from "../../commons/config";
 
 export interface SigningKeys {
 	/** Private JWKs; keys[0] signs. */
@@ -90,7 +91,7 @@ const fetchFromSecretsManager = async (arn: string): Promise<string> => {
 	return res.SecretString;
 };
 
-export const defaultLocalKeyFile = (): string => resolve(process.env.OIDC_LOCAL_KEYS_FILE || ".local/oidc-keys.json");
+export const defaultLocalKeyFile = (): string => resolve(config.oidc.localKeysFile ?? ".local/oidc-keys.json");
 
 /** Reads the local key file, creating it once; concurrent first starts agree on one file. */
 const loadLocalKeys = async (file: string): Promise<SigningKeys> => {
@@ -116,7 +117,7 @@ const loadLocalKeys = async (file: string): Promise<SigningKeys> => {
 
 export const loadSigningKeys = async (opts: LoadSigningKeysOptions = {}): Promise<SigningKeys> => {
 	if (opts.secretArn) return parseKeySecret(await (opts.fetchSecret ?? fetchFromSecretsManager)(opts.secretArn));
-	if (process.env.AWS_LAMBDA_FUNCTION_NAME && !opts.localFile) {
+	if (!opts.localFile && config.inLambda) {
 		// A Lambda cannot keep a key file, and a per-instance key would break every other instance's tokens.
 		throw new Error("OIDC_KEYS_SECRET_ARN is required when the provider runs in AWS Lambda");
 	}

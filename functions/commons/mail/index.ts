@@ -12,7 +12,8 @@ export { MailSendError } from "./transport";
 export interface TransportDeps {
 	/** Defaults to Secrets Manager GetSecretValue in config.region. */
 	fetchSecret?: SecretFetcher;
-	env?: NodeJS.ProcessEnv;
+	/** SMTP_* settings; defaults to config.smtp. */
+	env?: Record<string, string | undefined>;
 }
 
 const secretsManagerFetcher: SecretFetcher = async (arn) => {
@@ -26,10 +27,10 @@ export async function createTransport(deps: TransportDeps = {}): Promise<MailTra
 	if (config.mailTransport === "ses") {
 		const [{ SESv2Client }, { createSesTransport }] = await Promise.all([import("@aws-sdk/client-sesv2"), import("./ses")]);
 		return createSesTransport(new SESv2Client({ region: config.region }), {
-			...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+			...(config.sesConfigurationSet ? { configurationSetName: config.sesConfigurationSet } : {}),
 		});
 	}
 	const { createSmtpTransport, resolveSmtpSettings } = await import("./smtp");
-	const settings = await resolveSmtpSettings(deps.env ?? process.env, deps.fetchSecret ?? secretsManagerFetcher);
+	const settings = await resolveSmtpSettings(deps.env ?? config.smtp, deps.fetchSecret ?? secretsManagerFetcher);
 	return createSmtpTransport(settings);
 }
