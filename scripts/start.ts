@@ -17,7 +17,7 @@ import { startGateway } from "./lib/gateway";
 import { handlerEnv, localPorts, localUrls, repoRoot, siteConfig } from "./lib/local-env";
 import { startMailCatcher } from "./lib/mail-catcher";
 import { startScheduler } from "./lib/scheduler";
-import { seedCatalog, seedDemo, seedLocalUsers } from "./lib/seed";
+import { seedCatalog, seedDemo, seedDemoRecipients, seedLocalUsers } from "./lib/seed";
 
 const args = new Set(process.argv.slice(2));
 const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -102,6 +102,8 @@ const main = async () => {
 	say(`· catalog: ${cat.written} written, ${cat.kept} already there`);
 	const users = await seedLocalUsers(app);
 	say(`· users: ${JSON.stringify(users)}`);
+	const recipients = await seedDemoRecipients(app);
+	say(recipients.skipped ? "· summary recipients: already seeded" : `· summary recipients: ${recipients.created.join(", ")}`);
 
 	const mail = await startMailCatcher({ smtpPort: ports.smtp, webPort: ports.mailWeb });
 	stops.push(mail.stop);
@@ -131,6 +133,22 @@ const main = async () => {
 		});
 		say(demo.skipped ? `· demo data: already loaded (through ${demo.until})` : `· demo data: ${demo.written} submissions through ${demo.until}`);
 	}
+
+	// Catch-up, in the background: the latest due month's summary is archived and mailed to the demo recipients
+	// (exactly once, so a restart sends nothing new), then past months are archived for the site. Then the reminders.
+	const backfill = Number(process.env.SUMMARY_BACKFILL_MONTHS ?? 12);
+	const catchUpStarted = Date.now();
+	void scheduler
+		.catchUp(backfill)
+		.then((r) => {
+			const run = r as { month: string; sent: number; skipped: number; failed: number; archived: number };
+			say(
+				`· summaries caught up in ${((Date.now() - catchUpStarted) / 1000).toFixed(1)} s: ${run.month} ${run.sent} sent, ${run.skipped} already sent, ${run.failed} failed; ${backfill} earlier month(s) archived`,
+			);
+			return scheduler.runReminders();
+		})
+		.then((r) => say(`· reminders: ${JSON.stringify(r)}`))
+		.catch((e: unknown) => say(`✗ summary catch-up failed: ${(e as Error).message}`));
 
 	const users0 = seededUsers(orgUnits);
 	const reporters = users0.filter((u) => u.username.startsWith("reporter-")).map((u) => u.username);

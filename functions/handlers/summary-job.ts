@@ -16,25 +16,43 @@ import * as z from "zod";
 import { getApp } from "../commons/app";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";
+import { createReminderService, type ReminderService, type ScheduledNoticeResult } from "../commons/services/reminders";
 import { createSummaryService, type RunResult, type SummaryService } from "../commons/services/summaries";
 import { isMonth } from "../core/periods";
 
 const overrides = z.object({
+	/** summary (default): the monthly run; catch-up: the latest due month, then archive-only backfill. */
+	/** reminders: pre-deadline, overdue and return notices (hourly). */
+	task: z.enum(["summary", "catch-up", "reminders"]).optional(),
 	month: z.string().refine(isMonth, { error: "month must be YYYY-MM" }).optional(),
 	dryRun: z.boolean().optional(),
+	backfillMonths: z.number().int().min(0).max(36).optional(),
 });
 const eventSchema = overrides.extend({ detail: overrides.passthrough().optional() }).passthrough();
 
 let service: SummaryService | undefined;
+let reminders: ReminderService | undefined;
 
 /** True when the run failed as a whole: something failed and nothing was sent. */
 export const isTotalFailure = (r: RunResult): boolean => r.failed > 0 && r.sent === 0;
 
-export const handler = async (event: unknown): Promise<RunResult> => {
+export const handler = async (event: unknown): Promise<RunResult | ScheduledNoticeResult> => {
 	const parsed = eventSchema.safeParse(event ?? {});
 	if (!parsed.success) throw new AppError("bad-request", "Invalid summary job event", zodFields(parsed.error));
 	const e = parsed.data;
+	const task = e.task ?? e.detail?.task ?? "summary";
+	if (task === "reminders") {
+		reminders ??= createReminderService(getApp());
+		const r = await reminders.runScheduled({ now: new Date() });
+		if (r.failed.length > 0 && r.sent.length === 0) throw new AppError("unavailable", `Notices ${r.period}: all ${r.failed.length} failed`);
+		return r;
+	}
 	service ??= createSummaryService(getApp());
+	if (task === "catch-up") {
+		const r = await service.catchUp({ now: new Date(), backfillMonths: e.backfillMonths ?? e.detail?.backfillMonths ?? 0 });
+		if (isTotalFailure(r.run)) throw new AppError("unavailable", `Summary catch-up ${r.month}: all ${r.run.failed} deliveries failed`);
+		return r.run;
+	}
 	const result = await service.runMonthly({ month: e.month ?? e.detail?.month, dryRun: e.dryRun ?? e.detail?.dryRun, now: new Date(), actor: "schedule" });
 	if (isTotalFailure(result)) {
 		throw new AppError("unavailable", `Monthly summary ${result.month}: all ${result.failed} deliveries failed (${result.failures[0]?.error ?? "unknown"})`);

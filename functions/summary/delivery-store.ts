@@ -39,15 +39,22 @@ export interface DynamoDeliveryStoreOptions {
 	tableName: string;
 	newToken?: () => string;
 	newId?: () => string;
+	/**
+	 * The key prefix: DELIVERY (monthly summaries, keys.delivery) by default. Reminders and feedback cards use NOTICE,
+	 * group-robot pushes PUSH: the same claim design, kept apart so each listing shows only its own records.
+	 */
+	partition?: "DELIVERY" | "NOTICE" | "PUSH";
 }
 
 export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): DeliveryStore {
 	const { client, tableName: TableName } = options;
 	const newToken = options.newToken ?? randomUUID;
 	const newId = options.newId ?? randomUUID;
+	const partition = options.partition ?? "DELIVERY";
+	const keyOf = (month: string, recipientId: string) => (partition === "DELIVERY" ? keys.delivery(month, recipientId) : { pk: `${partition}#${month}`, sk: `R#${recipientId}` });
 
 	const get = async (month: string, recipientId: string): Promise<DeliveryRecord | null> => {
-		const out = await client.send(new GetCommand({ TableName, Key: keys.delivery(month, recipientId), ConsistentRead: true }));
+		const out = await client.send(new GetCommand({ TableName, Key: keyOf(month, recipientId), ConsistentRead: true }));
 		return out.Item ? toRecord(out.Item) : null;
 	};
 
@@ -72,7 +79,7 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 		await client.send(
 			new UpdateCommand({
 				TableName,
-				Key: keys.delivery(month, recipientId),
+				Key: keyOf(month, recipientId),
 				UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
 				ConditionExpression: "#token = :token",
 				ExpressionAttributeNames: names,
@@ -90,7 +97,7 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 					await client.send(
 						new PutCommand({
 							TableName,
-							Item: { ...keys.delivery(month, recipientId), type: "DELIVERY", ...record },
+							Item: { ...keyOf(month, recipientId), type: partition, ...record },
 							ConditionExpression: "attribute_not_exists(pk)",
 						}),
 					);
@@ -116,7 +123,7 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 							{
 								Put: {
 									TableName,
-									Item: { ...keys.delivery(month, recipientId), type: "DELIVERY", ...record },
+									Item: { ...keyOf(month, recipientId), type: partition, ...record },
 									// Optimistic: exactly the record we read (or none), so two concurrent resends cannot both win.
 									ConditionExpression: existing ? "claimToken = :prev" : "attribute_not_exists(pk)",
 									...(existing ? { ExpressionAttributeValues: { ":prev": existing.claimToken } } : {}),
@@ -168,7 +175,7 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 					new QueryCommand({
 						TableName,
 						KeyConditionExpression: "pk = :pk",
-						ExpressionAttributeValues: { ":pk": keys.deliveryPk(month) },
+						ExpressionAttributeValues: { ":pk": partition === "DELIVERY" ? keys.deliveryPk(month) : `${partition}#${month}` },
 						ExclusiveStartKey,
 					}),
 				);

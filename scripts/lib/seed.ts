@@ -12,6 +12,7 @@ import type { StoredSubmission, VersionRecord } from "../../functions/commons/su
 import { codeCatalog, orgUnits } from "../../functions/core/catalog/index";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import { lastFullMonth } from "../../functions/core/periods";
+import { createRecipientStore, type RecipientInput } from "../../functions/summary/recipient-store";
 
 export { codeCatalog };
 
@@ -52,9 +53,12 @@ export const seedDemo = async (app: App, opts: { until?: string; seed?: number; 
 	}
 	const idx = await app.catalog();
 	const repo = app.submissions(idx);
-	const demo = generateDemoSubmissions({ from: "2020-01", to: until, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+	// Nothing in the demo is dated after this moment: units report, and approvers review, up to now.
+	const now = app.now();
+	const demo = generateDemoSubmissions({ from: "2020-01", to: until, now, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
 	const subs: StoredSubmission[] = demo.map((s) => {
 		const at = s.submittedAt;
+		const reviewedAt = s.reviewedAt ?? at;
 		const submitted = s.status !== "draft";
 		return {
 			unitId: s.unitId,
@@ -63,10 +67,10 @@ export const seedDemo = async (app: App, opts: { until?: string; seed?: number; 
 			status: s.status,
 			version: 1,
 			createdAt: at,
-			updatedAt: at,
-			updatedBy: `reporter-${s.unitId}`,
+			updatedAt: s.status === "approved" || s.status === "returned" ? reviewedAt : at,
+			updatedBy: s.status === "approved" || s.status === "returned" ? "approver" : `reporter-${s.unitId}`,
 			...(submitted ? { submittedAt: at, submittedBy: `reporter-${s.unitId}`, firstSubmittedAt: at, late: s.late } : {}),
-			...(s.status === "approved" ? { approvedAt: at, approvedBy: "approver" } : {}),
+			...(s.status === "approved" ? { approvedAt: reviewedAt, approvedBy: "approver" } : {}),
 			...(s.comment ? { comment: s.comment } : {}),
 			...(s.reviewComment ? { reviewComment: s.reviewComment } : {}),
 		};
@@ -82,7 +86,45 @@ export const seedDemo = async (app: App, opts: { until?: string; seed?: number; 
 		values: s.values,
 		changed: Object.keys(s.values).sort(),
 	}));
-	await repo.bulkLoad(subs, versions, new Date().toISOString(), opts.onProgress);
-	await app.doc.send(new PutCommand({ TableName: app.table, Item: { ...marker, until, count: subs.length, at: new Date().toISOString() } }));
+	await repo.bulkLoad(subs, versions, now.toISOString(), opts.onProgress);
+	await app.doc.send(new PutCommand({ TableName: app.table, Item: { ...marker, until, count: subs.length, at: now.toISOString() } }));
 	return { written: subs.length, skipped: false, until };
+};
+
+/** The English-language demo recipient: the division's summary in English, to the division leader's mailbox alias. */
+export const ENGLISH_DEMO_RECIPIENT = { id: "demo-leader-en", username: "leader", email: "leader-en@hpm.local" } as const;
+
+/**
+ * Local mode only: the seeded leaders become summary recipients (`leader` for the division, `leader-<area>` for
+ * each 垦区, and one English-language copy of the division's), so a fresh `npm start` mails them the latest due
+ * month. Written once (a marker item): a recipient an admin deletes stays deleted. AWS seeds no recipient.
+ */
+export const seedDemoRecipients = async (app: App): Promise<{ created: string[]; skipped: boolean }> => {
+	const marker = keys.seedMarker("recipients");
+	const done = await app.doc.send(new GetCommand({ TableName: app.table, Key: marker, ConsistentRead: true }));
+	if (done.Item) return { created: [], skipped: true };
+	const leaders = seededUsers(orgUnits).filter((u) => u.roles.includes("leader"));
+	const wanted: { id: string; input: RecipientInput }[] = leaders.map((u) => ({
+		id: `demo-${u.username}`,
+		input: { name: u.name, email: u.email, scopeOrgId: u.orgScope, locale: "zh-CN", active: true },
+	}));
+	const division = leaders.find((u) => u.username === ENGLISH_DEMO_RECIPIENT.username);
+	if (division) {
+		wanted.push({
+			id: ENGLISH_DEMO_RECIPIENT.id,
+			input: { name: "Division leader (English)", email: ENGLISH_DEMO_RECIPIENT.email, scopeOrgId: division.orgScope, locale: "en", active: true },
+		});
+	}
+	const created: string[] = [];
+	for (const w of wanted) {
+		const store = createRecipientStore({ client: app.doc, tableName: app.table, newId: () => w.id, now: () => app.now() });
+		try {
+			await store.create(w.input);
+			created.push(w.id);
+		} catch (err) {
+			if ((err as { name?: string })?.name !== "ConditionalCheckFailedException") throw err;
+		}
+	}
+	await app.doc.send(new PutCommand({ TableName: app.table, Item: { ...marker, count: created.length, at: new Date().toISOString() } }));
+	return { created, skipped: false };
 };

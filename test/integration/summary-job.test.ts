@@ -130,11 +130,17 @@ describe("compiling from the known dataset", () => {
 	it("gives the expected statuses, binding indicators first, the missing, late, returned and pending units, and the outlier", async () => {
 		const { model, html, text, charts } = await service.compileFor({ month: MONTH, scopeOrg: "div", locale: "zh-CN", dashboardUrl: "https://hpm.example.cn/" });
 		const status = (code: string) => model.indicators.find((i) => i.code === code)?.status;
-		expect(status("GPS_PER_10000")).toBe("off-track");
+		// 2 of 21 units in: the monthly ratios are provisional and claim no status; the yearly survey figures are judged.
+		expect(status("GPS_PER_10000")).toBe("provisional");
 		expect(status("MYOPIA_PREVALENCE")).toBe("behind");
 		expect(status("OOP_HEALTH_SPENDING_SHARE")).toBe("achieved");
-		expect(model.bindingAlerts.map((i) => i.code)).toEqual(["GPS_PER_10000", "MYOPIA_PREVALENCE"]);
-		expect(model.indicators.slice(0, 2).map((i) => i.code)).toEqual(["GPS_PER_10000", "MYOPIA_PREVALENCE"]);
+		expect(model.bindingAlerts.map((i) => i.code)).toEqual(["MYOPIA_PREVALENCE"]);
+		expect(model.indicators.slice(0, 1).map((i) => i.code)).toEqual(["MYOPIA_PREVALENCE"]);
+		expect(model.reporting.provisional).toBe(true);
+		expect(html).toContain("数据不完整，以下为暂定数字");
+		// No month-on-month sentence about a figure whose coverage changed.
+		const named = model.indicators.filter((i) => !i.comparable).map((i) => i.name);
+		for (const h of model.highlights.filter((x) => x.includes("较上月"))) for (const n of named) expect(h).not.toContain(n);
 
 		const missing = model.missingUnits.map((u) => u.unitId);
 		expect(missing).toContain("t31");
@@ -151,7 +157,7 @@ describe("compiling from the known dataset", () => {
 		expect(outliers.map((f) => `${f.unitId}:${f.code}`)).toEqual(["t33:OUTPATIENT_VISITS"]);
 
 		expect(model.dashboardUrl).toBe(`https://hpm.example.cn/?plan=tmg-14th&org=div&period=${MONTH}`);
-		expect(charts.map((c) => c.filename)).toEqual(["status-overview.png", "trend-gps-per-10000.png", "trend-myopia-prevalence.png"]);
+		expect(charts.map((c) => c.filename)).toEqual(["status-overview.png", "trend-myopia-prevalence.png"]);
 		expect(html).not.toMatch(/<script/i);
 		expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
 		expect(text).toContain("每万人口全科医生数");
@@ -310,9 +316,13 @@ describe("the archive", () => {
 	it("lists and serves summaries to the roles and scopes allowed, and 403 outside them", async () => {
 		const divList = await leaderDiv.call("GET", "/api/summaries");
 		expect(divList.status).toBe(200);
+		// The division and every 垦区 in zh-CN whoever is subscribed; the English copy because a recipient reads it.
 		expect(divList.body.items.filter((e: { month: string }) => e.month === MONTH).map((e: { scope: string; locales: string[] }) => `${e.scope}:${e.locales.join(",")}`).sort()).toEqual([
 			"div:zh-CN",
-			"tarim:en",
+			"korla:zh-CN",
+			"qieruo:zh-CN",
+			"tarim:en,zh-CN",
+			"yanqi:zh-CN",
 		]);
 		const tarimList = await leaderTarim.call("GET", "/api/summaries?orgUnit=tarim");
 		expect(tarimList.status).toBe(200);

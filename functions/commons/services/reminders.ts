@@ -1,9 +1,24 @@
-// Completeness reminders: a short Chinese email to a unit's reporters asking them to report a period
-// (POST /api/completeness/remind?unitId=…&period=…). The reporters are the directory's users with the reporter role
-// whose org scope is the unit, who are enabled and have an email address.
+// Reporting notices to units. Two ways in:
+// - remind: an approver's one-off reminder (POST /api/completeness/remind?unitId=…&period=…);
+// - runScheduled: the scheduled task (the summary-job function, task "reminders", hourly by default). N days before
+//   the deadline each unit that has not submitted gets one reminder; after the deadline one overdue notice, copied to
+//   its 垦区 approver; a returned form sends the approver's comment to its reporters. Each unit × period × kind is
+//   claimed exactly once with the same conditional claim as the summary (NOTICE#<period> / R#<kind>.<unit>), so a
+//   second run sends nothing. Admins turn kinds off and set the days; a user can opt out of reminders, not returns.
+// The reporters are the directory's users with the reporter role whose org scope is the unit, enabled, with an address.
 import { UserStore } from "../../auth/user-store";
 import { userDirectoryFromConfig, type UserDirectory } from "../../auth/user-directory";
-import { deadline, isMonth } from "../../core/periods";
+import type { DirectoryUser } from "../../auth/user-directory";
+import { reportingUnitsUnder } from "../../core/catalog-index";
+import { addMonths, deadline, isMonth } from "../../core/periods";
+import type { OrgUnit } from "../../core/types";
+import { type DeliveryLogger, type DeliveryReport, deliverSummaries, type DeliveryStore } from "../../summary/deliver";
+import { createDynamoDeliveryStore } from "../../summary/delivery-store";
+import { createNoticeSettingsStore, type NoticeSettingsStore } from "../../summary/notice-settings";
+import { type NoticeKind, renderNotice } from "../../summary/notices";
+import { reminderDue, reportingPeriod } from "../../summary/schedule";
+import type { StoredSubmission } from "../submission-repo";
+import { emfLine } from "./summaries";
 import { formatBeijingTime, formatMonthLabel } from "../../summary/model";
 import { escapeHtml } from "../../summary/render";
 import type { App } from "../app";
@@ -15,6 +30,23 @@ import { createTransport, type MailTransport } from "../mail/index";
 export interface ReminderDeps {
 	directory?: () => UserDirectory;
 	transport?: () => Promise<MailTransport>;
+	notices?: DeliveryStore;
+	settings?: NoticeSettingsStore;
+	logger?: DeliveryLogger;
+	sleep?: (ms: number) => Promise<void>;
+	/** Where EMF metric lines go (stdout in Lambda). */
+	metricSink?: (line: string) => void;
+}
+
+export interface ScheduledNoticeResult {
+	period: string;
+	/** Which reminder window `now` is in, if any. */
+	window: "before" | "overdue" | null;
+	sent: { id: string; kind: NoticeKind; unitId: string }[];
+	skipped: number;
+	failed: { id: string; error: string }[];
+	/** Units due a notice that have no reporter with an address (and did not opt out). */
+	unreachable: string[];
 }
 
 export interface ReminderResult {
@@ -31,6 +63,118 @@ export const createReminderService = (app: App, deps: ReminderDeps = {}) => {
 	const audit = new AuditRepo(app.doc, app.table);
 	const directory = deps.directory ?? (() => userDirectoryFromConfig(new UserStore(app.doc, app.table)));
 	const openTransport = deps.transport ?? (() => createTransport());
+
+	const log = deps.logger ?? {
+		info: (message: string, extra?: Record<string, unknown>) => console.log(JSON.stringify({ level: "INFO", message, ...extra })),
+		warn: (message: string, extra?: Record<string, unknown>) => console.warn(JSON.stringify({ level: "WARN", message, ...extra })),
+		error: (message: string, extra?: Record<string, unknown>) => console.error(JSON.stringify({ level: "ERROR", message, ...extra })),
+	};
+	const notices = deps.notices ?? createDynamoDeliveryStore({ client: app.doc, tableName: app.table, partition: "NOTICE" });
+	const settingsStore = deps.settings ?? createNoticeSettingsStore({ client: app.doc, tableName: app.table, now: () => app.now() });
+	const formUrl = (unitId: string, period: string) =>
+		`${config.siteUrl.replace(/\/+$/, "")}/entry?unit=${encodeURIComponent(unitId)}&period=${encodeURIComponent(period)}`;
+
+	/**
+	 * The scheduled task. Never throws for one unit: failures are in the result, logged at ERROR, counted in the
+	 * NoticeDeliveryFailed metric and audited, as summary delivery failures are.
+	 */
+	const runScheduled = async (opts: { now?: Date } = {}): Promise<ScheduledNoticeResult> => {
+		const now = opts.now ?? app.now();
+		const settings = await settingsStore.get();
+		const period = reportingPeriod(now);
+		const window = reminderDue(period, now, { deadlineDay: config.deadlineDay, daysBefore: settings.before.daysBefore, overdueWithinDays: settings.overdue.withinDays });
+		const result: ScheduledNoticeResult = { period, window, sent: [], skipped: 0, failed: [], unreachable: [] };
+		const idx = await app.catalog();
+		const repo = app.submissions(idx);
+		const users = (await directory().list()).filter((u) => !u.disabled && !!u.email);
+		const optedOut = new Set<string>();
+		for (const u of users.filter((x) => x.roles.includes("reporter"))) if (!(await settingsStore.prefs(u.username)).reminders) optedOut.add(u.username);
+		const reportersOf = (unitId: string, reminder: boolean): DirectoryUser[] =>
+			users.filter((u) => u.roles.includes("reporter") && u.orgScope === unitId && !(reminder && optedOut.has(u.username)));
+		const approversOf = (unit: OrgUnit): DirectoryUser[] => {
+			const scope = unit.parentId ?? idx.divisionId;
+			return users.filter((u) => u.roles.includes("approver") && u.orgScope === scope);
+		};
+
+		type Job = { id: string; email: string; kind: NoticeKind; unit: OrgUnit; period: string; to: string[]; cc: string[]; sub?: StoredSubmission };
+		const jobs: Job[] = [];
+		const units = reportingUnitsUnder(idx, idx.divisionId);
+		const enabled = window === "before" ? settings.before.enabled : window === "overdue" ? settings.overdue.enabled : false;
+		if (window && enabled) {
+			const subs = new Map((await repo.listForPeriod(period)).map((x) => [x.unitId, x]));
+			for (const unit of units) {
+				const sub = subs.get(unit.id);
+				if (sub && (sub.status === "submitted" || sub.status === "approved")) continue;
+				const to = reportersOf(unit.id, true).map((u) => u.email as string);
+				const cc = window === "overdue" ? approversOf(unit).map((u) => u.email as string) : [];
+				if (to.length === 0 && cc.length === 0) {
+					result.unreachable.push(unit.id);
+					continue;
+				}
+				jobs.push({ id: `${window}.${unit.id}`, email: to[0] ?? cc[0] ?? "", kind: window, unit, period, to, cc, ...(sub ? { sub } : {}) });
+			}
+		}
+		if (settings.returned.enabled) {
+			// This period and the one before: a form can be returned after its deadline. One notice per return (version).
+			for (const p of [period, addMonths(period, -1)]) {
+				for (const sub of await repo.listForPeriod(p)) {
+					if (sub.status !== "returned") continue;
+					const unit = idx.unitById.get(sub.unitId);
+					if (!unit) continue;
+					const to = reportersOf(unit.id, false).map((u) => u.email as string);
+					if (to.length === 0) {
+						result.unreachable.push(unit.id);
+						continue;
+					}
+					jobs.push({ id: `returned.${unit.id}.v${sub.version}`, email: to[0] as string, kind: "returned", unit, period: p, to, cc: [], sub });
+				}
+			}
+		}
+		if (jobs.length === 0) return result;
+
+		const transport = await openTransport();
+		try {
+			for (const p of new Set(jobs.map((j) => j.period))) {
+				const group = jobs.filter((j) => j.period === p);
+				const report: DeliveryReport = await deliverSummaries({
+					month: p,
+					recipients: group,
+					deliveries: notices,
+					transport,
+					logger: log,
+					...(deps.sleep ? { sleep: deps.sleep } : {}),
+					buildEmail: (j: Job) => {
+						const mail = renderNotice({
+							kind: j.kind,
+							unitName: j.unit.name.zh,
+							period: j.period,
+							deadline: deadline(j.period, config.deadlineDay),
+							formUrl: formUrl(j.unit.id, j.period),
+							state: j.sub?.status === "returned" ? "returned" : j.sub?.status === "draft" ? "draft" : "missing",
+							...(j.kind === "returned" ? { reviewComment: j.sub?.reviewComment ?? "", returnedBy: j.sub?.updatedBy, returnedAt: j.sub?.updatedAt } : {}),
+						});
+						// The overdue notice goes to the reporters and their 垦区 approver alike (the transports take one list).
+						return { from: config.mailFrom, to: [...new Set([...j.to, ...j.cc])], ...mail };
+					},
+				});
+				const byId = new Map(group.map((j) => [j.id, j]));
+				for (const e of report.sent) {
+					const j = byId.get(e.recipientId);
+					if (j) result.sent.push({ id: j.id, kind: j.kind, unitId: j.unit.id });
+				}
+				result.skipped += report.skipped.length;
+				result.failed.push(...report.failed.map((f) => ({ id: f.recipientId, error: f.error })));
+			}
+		} finally {
+			transport.close?.();
+		}
+		if (result.failed.length > 0) {
+			(deps.metricSink ?? ((l: string) => console.log(l)))(emfLine("NoticeDeliveryFailed", result.failed.length, { period, ids: result.failed.map((f) => f.id) }, now));
+			await audit.record({ at: now.toISOString(), by: "schedule", action: "notice.delivery-failed", target: period, detail: { failures: result.failed } }).catch(() => {});
+		}
+		log.info("scheduled notices finished", { period, window, sent: result.sent.length, skipped: result.skipped, failed: result.failed.length, unreachable: result.unreachable.length });
+		return result;
+	};
 
 	const remind = async (q: { unitId: string; period: string; actor: string }): Promise<ReminderResult> => {
 		const idx = await app.catalog();
@@ -81,7 +225,7 @@ export const createReminderService = (app: App, deps: ReminderDeps = {}) => {
 		return { unitId: unit.id, period: q.period, sentTo, messageId };
 	};
 
-	return { remind };
+	return { remind, runScheduled, settings: settingsStore };
 };
 
 export type ReminderService = ReturnType<typeof createReminderService>;

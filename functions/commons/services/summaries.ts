@@ -22,6 +22,7 @@ import {
 	resendSummary,
 } from "../../summary/deliver";
 import { createDynamoDeliveryStore } from "../../summary/delivery-store";
+import { latestDueMonth } from "../../summary/schedule";
 import type { SummaryModel } from "../../summary/model";
 import { createRecipientStore, type Recipient, type RecipientInput, type RecipientStore } from "../../summary/recipient-store";
 import { renderArchiveHtml, renderEmail, renderText } from "../../summary/render";
@@ -359,6 +360,42 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		);
 	};
 
+	/** The scopes every month is archived for, whoever is subscribed: the division and each 垦区. */
+	const archiveScopes = async (): Promise<string[]> => {
+		const idx = await app.catalog();
+		const areas = [...idx.unitById.values()].filter((u) => u.level === "area" && u.active !== false).sort((a, b) => a.order - b.order);
+		return [idx.divisionId, ...areas.map((a) => a.id)];
+	};
+
+	/** Of those, the ones with no zh-CN summary archived for the month yet (one small GetItem each). */
+	const unarchivedScopes = async (month: string): Promise<string[]> => {
+		const scopes = await archiveScopes();
+		const have = await mapPool(scopes, 8, async (scope) => {
+			const out = await app.doc.send(new GetCommand({ TableName: app.table, Key: keys.summary(scope, month), ProjectionExpression: "locales" }));
+			return ((out.Item?.locales as Set<string> | undefined) ?? new Set<string>()).has("zh-CN");
+		});
+		return scopes.filter((_, i) => !have[i]);
+	};
+
+	/**
+	 * Archive only (no mail): compiles and archives the month for every archive scope that lacks it. The first start
+	 * of the local platform fills past months this way, with the same compile as the monthly run.
+	 */
+	const archiveMonth = async (month: string, now: Date = app.now()): Promise<{ month: string; archived: string[]; failed: string[] }> => {
+		const archived: string[] = [];
+		const failed: string[] = [];
+		for (const scope of await unarchivedScopes(month)) {
+			try {
+				await archive(await compileFor({ month, scopeOrg: scope, locale: "zh-CN", dashboardUrl: dashboardUrl(), generatedAt: now.toISOString() }));
+				archived.push(scope);
+			} catch (err) {
+				failed.push(scope);
+				log.error("summary could not be archived", { month, scope, error: errorText(err) });
+			}
+		}
+		return { month, archived, failed };
+	};
+
 	const toEntry = (item: Record<string, unknown>): ArchiveEntry => ({
 		month: String(item.month),
 		scope: String(item.scope),
@@ -486,29 +523,33 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		// One compile per (scope, locale), shared by its recipients; a scope's data is loaded once for both locales.
 		const scopeData = new Map<string, Promise<ScopeData>>();
 		const compiled = new Map<string, Promise<CompiledSummary>>();
-		const compiledFor = (r: Recipient): Promise<CompiledSummary> => {
-			const key = `${r.scopeOrgId}|${r.locale}`;
+		const groupKey = (scope: string, locale: string) => `${scope}|${locale}`;
+		const compiledOf = (scope: string, locale: Locale): Promise<CompiledSummary> => {
+			const key = groupKey(scope, locale);
 			let c = compiled.get(key);
 			if (!c) {
-				let d = scopeData.get(r.scopeOrgId);
+				let d = scopeData.get(scope);
 				if (!d) {
-					d = loadScope(month, r.scopeOrgId);
-					scopeData.set(r.scopeOrgId, d);
+					d = loadScope(month, scope);
+					scopeData.set(scope, d);
 				}
-				c = d.then((data) => compileFrom(data, { month, scopeOrg: r.scopeOrgId, locale: r.locale, dashboardUrl: dashboardUrl(), generatedAt }));
+				c = d.then((data) => compileFrom(data, { month, scopeOrg: scope, locale, dashboardUrl: dashboardUrl(), generatedAt }));
 				compiled.set(key, c);
 			}
 			return c;
 		};
+		const compiledFor = (r: Recipient): Promise<CompiledSummary> => compiledOf(r.scopeOrgId, r.locale);
 
 		// Compile up front for recipients that have no record yet: a failure here (a dependency down) leaves no
 		// record, so the next run or Lambda's retry tries them again, instead of recording a build failure.
 		const pending = active.filter((r) => !existing.has(r.id));
+		const groups = new Map(pending.map((r) => [groupKey(r.scopeOrgId, r.locale), { scope: r.scopeOrgId, locale: r.locale }]));
+		// The archive stands on its own: the division and every 垦区, in zh-CN, whoever is subscribed.
+		if (!dryRun) for (const scope of await unarchivedScopes(month)) groups.set(groupKey(scope, "zh-CN"), { scope, locale: "zh-CN" });
 		const broken = new Map<string, string>();
-		const groups = [...new Map(pending.map((r) => [`${r.scopeOrgId}|${r.locale}`, r])).values()];
-		for (const r of groups) {
+		for (const g of groups.values()) {
 			try {
-				const c = await compiledFor(r);
+				const c = await compiledOf(g.scope, g.locale);
 				result.compiled++;
 				if (!dryRun) {
 					try {
@@ -516,12 +557,12 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 						result.archived++;
 					} catch (err) {
 						// The archive is a copy for the site; a failed write must not hold back the email.
-						log.error("summary could not be archived", { month, scope: r.scopeOrgId, locale: r.locale, error: errorText(err) });
+						log.error("summary could not be archived", { month, scope: g.scope, locale: g.locale, error: errorText(err) });
 					}
 				}
 			} catch (err) {
-				broken.set(`${r.scopeOrgId}|${r.locale}`, errorText(err));
-				log.error("summary could not be compiled", { month, scope: r.scopeOrgId, locale: r.locale, error: errorText(err) });
+				broken.set(groupKey(g.scope, g.locale), errorText(err));
+				log.error("summary could not be compiled", { month, scope: g.scope, locale: g.locale, error: errorText(err) });
 			}
 		}
 		const compileFailures: RunFailure[] = pending
@@ -641,7 +682,20 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		},
 	};
 
-	return { compileFor, archive, listArchive, listArchiveFor, getArchived, runMonthly, resend, listDeliveries, recipients: recipientAdmin };
+	/**
+	 * Catch-up, on start and whenever the schedule may have been missed: the latest month whose summary is due is run
+	 * in full (archived and delivered, exactly once), then up to `backfillMonths` earlier months are archived only.
+	 */
+	const catchUp = async (opts: { now?: Date; backfillMonths?: number; actor?: string } = {}) => {
+		const now = opts.now ?? app.now();
+		const month = latestDueMonth(now, config.summaryDay, config.summaryHour);
+		const run = await runMonthly({ month, now, actor: opts.actor ?? "schedule" });
+		const backfill = [];
+		for (let k = 1; k <= (opts.backfillMonths ?? 0); k++) backfill.push(await archiveMonth(addMonths(month, -k), now));
+		return { month, run, backfill };
+	};
+
+	return { compileFor, archive, archiveMonth, catchUp, listArchive, listArchiveFor, getArchived, runMonthly, resend, listDeliveries, recipients: recipientAdmin };
 };
 
 export type SummaryService = ReturnType<typeof createSummaryService>;
