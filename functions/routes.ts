@@ -69,6 +69,11 @@ export const routes: RouteDef[] = [
 	{ method: "DELETE", path: "/api/admin/recipients/{recipientId}", fn: "summaries", roles: ["admin"], scope: none },
 	{ method: "POST", path: "/api/admin/summaries/run", fn: "summaries", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/admin/summaries/deliveries", fn: "summaries", roles: ["admin"], scope: none },
+	// scheduled notices (issue 17): admin settings per kind, and each user's opt-out of reminders
+	{ method: "GET", path: "/api/admin/notices/settings", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/notices/settings", fn: "summaries", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/me/notices", fn: "summaries", roles: ALL, scope: none },
+	{ method: "PUT", path: "/api/me/notices", fn: "summaries", roles: ALL, scope: none },
 
 	// the platform's own OIDC provider (local mode, and the aws-cn stage; issue 10)
 	{ method: "ANY", path: "/oidc/{proxy+}", fn: "oidc", roles: "public", scope: none },

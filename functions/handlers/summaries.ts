@@ -6,8 +6,9 @@ import { requireConfig } from "../commons/config";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createReminderService } from "../commons/services/reminders";
 import { createSummaryService } from "../commons/services/summaries";
-import { periodParamSchema } from "../commons/services/submissions";
-import { isMonth, lastFullMonth } from "../core/periods";
+import { monthSchema, periodParamSchema } from "../commons/schemas";
+import { lastFullMonth } from "../core/periods";
+import { noticePrefsSchema, noticeSettingsSchema } from "../summary/notice-settings";
 import { makeRecipientInputSchema } from "../summary/recipient-store";
 
 // Everything here may send mail: a deploy without a sender address fails at init, not at the first send.
@@ -17,7 +18,7 @@ const summaries = createSummaryService(app);
 const reminders = createReminderService(app);
 const remindQuery = z.object({ unitId: z.string().min(1).max(64), period: periodParamSchema }).passthrough();
 
-const month = z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" });
+const month = monthSchema;
 const readQuery = z.object({ locale: z.enum(["zh-CN", "en"], { error: "locale 应为 zh-CN 或 en (zh-CN or en)" }).optional() }).passthrough();
 const deliveriesQuery = z.object({ month: month.optional() }).passthrough();
 const recipientId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "收件人编号格式错误 (bad recipient id)" });
@@ -62,6 +63,13 @@ export const handler = createHandler(
 			return { body: await summaries.runMonthly({ month: body.month, dryRun: body.dryRun, actor: by(req) }) };
 		},
 		"POST /api/completeness/remind": async (req) => ({ body: await reminders.remind({ ...parseWith(remindQuery, req.query), actor: by(req) }) }),
+		"GET /api/admin/notices/settings": async () => ({ body: await reminders.settings.get() }),
+		"PUT /api/admin/notices/settings": async (req) => ({
+			body: await reminders.settings.put(parseWith(noticeSettingsSchema, req.json(), "提醒设置有误 (invalid notice settings)"), by(req)),
+		}),
+		"GET /api/me/notices": async (req) => ({ body: await reminders.settings.prefs(by(req)) }),
+		// Return notices cannot be turned off: they carry the approver's comment the reporter must act on.
+		"PUT /api/me/notices": async (req) => ({ body: await reminders.settings.setPrefs(by(req), parseWith(noticePrefsSchema, req.json(), "通知设置有误 (invalid preferences)")) }),
 		"GET /api/admin/summaries/deliveries": async (req) => {
 			const q = parseWith(deliveriesQuery, req.query);
 			return { body: await summaries.listDeliveries(q.month ?? lastFullMonth(app.now())) };

@@ -180,3 +180,26 @@ describe("scheduled reminders", () => {
 		await svc.settings.put(DEFAULT_NOTICE_SETTINGS, "admin");
 	});
 });
+
+describe("notice settings over HTTP", () => {
+	it("lets an admin change the settings (field-level 400 on bad days) and any user opt out of reminders for themselves only", async () => {
+		const admin = await h.as({ sub: "admin", roles: ["admin"], orgScope: "div" });
+		const reporter = await h.as({ sub: "reporter-t31", roles: ["reporter"], orgScope: "t31" });
+
+		expect((await admin.call("GET", "/api/admin/notices/settings")).body).toEqual(DEFAULT_NOTICE_SETTINGS);
+		const bad = await admin.call("PUT", "/api/admin/notices/settings", { body: { ...DEFAULT_NOTICE_SETTINGS, before: { enabled: true, daysBefore: 40 } } });
+		expect(bad.status).toBe(400);
+		expect(JSON.stringify(bad.body.error.fields)).toContain("before");
+		const ok = await admin.call("PUT", "/api/admin/notices/settings", { body: { ...DEFAULT_NOTICE_SETTINGS, before: { enabled: true, daysBefore: 5 } } });
+		expect(ok.status).toBe(200);
+		expect((await admin.call("GET", "/api/admin/notices/settings")).body.before.daysBefore).toBe(5);
+		expect((await reporter.call("PUT", "/api/admin/notices/settings", { body: DEFAULT_NOTICE_SETTINGS })).status).toBe(403);
+
+		expect((await reporter.call("GET", "/api/me/notices")).body).toEqual({ reminders: true, feedback: true });
+		expect((await reporter.call("PUT", "/api/me/notices", { body: { reminders: false, feedback: true, returned: false } })).status).toBe(400);
+		expect((await reporter.call("PUT", "/api/me/notices", { body: { reminders: false, feedback: true } })).status).toBe(200);
+		expect(await serviceAt(BEFORE).settings.prefs("reporter-t31")).toEqual({ reminders: false, feedback: true });
+		expect(await serviceAt(BEFORE).settings.prefs("reporter-t33")).toEqual({ reminders: true, feedback: true });
+		await admin.call("PUT", "/api/admin/notices/settings", { body: DEFAULT_NOTICE_SETTINGS });
+	});
+});
