@@ -45,6 +45,7 @@ export const routes: RouteDef[] = [
 	{ method: "GET", path: "/api/indicators/{code}/series", fn: "analytics", roles: READERS, scope: orgQuery },
 	{ method: "GET", path: "/api/indicators/{code}/breakdown", fn: "analytics", roles: REVIEWERS, scope: { kind: "org-query-children", param: "orgUnit" } },
 	{ method: "GET", path: "/api/completeness", fn: "analytics", roles: READERS, scope: { kind: "org-query-children", param: "orgUnit" } },
+	{ method: "GET", path: "/api/plans/{planId}/evaluation", fn: "analytics", roles: ["approver", "leader", "admin"], scope: orgQuery },
 
 	// admin (issues 3, 4, 5)
 	{ method: "POST", path: "/api/admin/verify-aggregates", fn: "admin", roles: ["admin"], scope: none },

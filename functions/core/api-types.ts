@@ -289,6 +289,8 @@ export interface EvaluationYearValue {
 	year: number;
 	value: number | null;
 	provisional: boolean;
+	/** The value expected on the plan path at the end of that year. */
+	expected: number | null;
 }
 
 export interface EvaluationRow {

@@ -96,7 +96,7 @@ const yearValues = (points: readonly SeriesPoint[] | undefined, decimals: number
 	for (const p of points ?? []) {
 		if (!/^\d{4}$/.test(p.period)) continue;
 		const year = Number(p.period);
-		out.set(year, { year, value: roundTo(p.value, decimals), provisional: p.provisional ?? false });
+		out.set(year, { year, value: roundTo(p.value, decimals), provisional: p.provisional ?? false, expected: p.expected });
 	}
 	return out;
 };

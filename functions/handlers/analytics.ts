@@ -1,9 +1,10 @@
-// Lambda: progress against plan targets, indicator series and breakdowns, completeness.
+// Lambda: progress against plan targets, indicator series and breakdowns, completeness, plan evaluations.
 import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith } from "../commons/http";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { isMonth, isPeriod } from "../core/periods";
+import { createEvaluationRoute } from "../evaluation/route";
 
 const app = getApp();
 const analytics = createAnalyticsService(app);
@@ -41,6 +42,7 @@ export const handler = createHandler(
 			const q = parseWith(completenessQuery, req.query);
 			return { body: await analytics.completeness({ period: q.period, orgUnit: req.access.orgUnit! }) };
 		},
+		"GET /api/plans/{planId}/evaluation": createEvaluationRoute(app, analytics),
 	},
 	{ catalog: app.catalog },
 );
