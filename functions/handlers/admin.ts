@@ -6,8 +6,8 @@ import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { createImportRoutes } from "../commons/services/imports";
-import { createSubmissionService, periodParamSchema } from "../commons/services/submissions";
-import { isMonth, isPeriod } from "../core/periods";
+import { createSubmissionService } from "../commons/services/submissions";
+import { monthSchema, periodParamSchema, periodSchema, planIdSchema } from "../commons/schemas";
 
 const app = getApp();
 const admin = createAdminService(app);
@@ -15,8 +15,8 @@ const analytics = createAnalyticsService(app);
 const submissions = createSubmissionService(app);
 const imports = createImportRoutes(app);
 
-const verifyQuery = z.object({ period: z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" }).optional() }).passthrough();
-const auditQuery = z.object({ month: z.string().refine(isMonth, { error: "月份格式应为 YYYY-MM (month must be YYYY-MM)" }).optional() }).passthrough();
+const verifyQuery = z.object({ period: periodSchema.optional() }).passthrough();
+const auditQuery = z.object({ month: monthSchema.optional() }).passthrough();
 const by = (req: RouteRequest) => req.principal!.sub;
 
 export const handler = createHandler(
@@ -31,7 +31,7 @@ export const handler = createHandler(
 			return { body: view };
 		},
 		"PUT /api/admin/units/{unitId}": async (req) => ({ body: await admin.putUnit(by(req), parseWith(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), req.params.unitId), parseWith(unitBodySchema, req.json())) }),
-		"PUT /api/admin/plans/{planId}": async (req) => ({ body: await admin.putPlan(by(req), parseWith(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), req.params.planId), parseWith(planBodySchema, req.json())) }),
+		"PUT /api/admin/plans/{planId}": async (req) => ({ body: await admin.putPlan(by(req), parseWith(planIdSchema, req.params.planId), parseWith(planBodySchema, req.json())) }),
 		"GET /api/admin/users": async () => ({ body: { users: await admin.listUsers() } }),
 		"POST /api/admin/users": async (req) => ({ status: 201, body: await admin.createUser(by(req), parseWith(userCreateSchema, req.json())) }),
 		"PATCH /api/admin/users/{username}": async (req) => ({ body: await admin.patchUser(by(req), req.params.username as string, parseWith(userPatchSchema, req.json())) }),

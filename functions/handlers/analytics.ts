@@ -3,15 +3,16 @@ import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith } from "../commons/http";
 import { createAnalyticsService } from "../commons/services/analytics";
-import { isMonth, isPeriod } from "../core/periods";
+import { periodSchema, planIdSchema } from "../commons/schemas";
+import { isMonth } from "../core/periods";
 import { createEvaluationRoute } from "../evaluation/route";
 
 const app = getApp();
 const analytics = createAnalyticsService(app);
 
-const period = z.string().refine(isPeriod, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" });
+const period = periodSchema;
 const flag = z.enum(["true", "false"], { error: "应为 true 或 false (true or false)" }).transform((v) => v === "true").optional();
-const plan = z.string().regex(/^[a-z0-9-]{1,64}$/, { error: "规划编号格式错误 (bad plan id)" }).optional();
+const plan = planIdSchema.optional();
 const progressQuery = z
 	.object({ plan, period: period.optional(), approvedOnly: flag, trend: z.coerce.number({ error: "trend 应为1-24的整数 (trend must be 1-24)" }).int().min(1).max(24).optional() })
 	.passthrough();

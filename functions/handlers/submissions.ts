@@ -2,7 +2,8 @@
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { approvalQueue, queueQuerySchema } from "../commons/services/approvals";
-import { createSubmissionService, idempotencyKeySchema, parseIfMatch, periodParamSchema, reviewBodySchema, submissionBodySchema } from "../commons/services/submissions";
+import { idempotencyKeySchema, periodParamSchema } from "../commons/schemas";
+import { createSubmissionService, parseIfMatch, reviewBodySchema, submissionBodySchema } from "../commons/services/submissions";
 
 const app = getApp();
 const service = createSubmissionService(app);

@@ -1,13 +1,14 @@
 // The approver's queue: submitted forms in scope, oldest first, over the months asked for.
 import * as z from "zod";
 import { isWithin } from "../../core/catalog-index";
-import { currentMonth, isMonth, monthRange, previousMonths } from "../../core/periods";
+import { currentMonth, monthRange, previousMonths } from "../../core/periods";
 import type { App } from "../app";
+import { monthSchema } from "../schemas";
 import type { StoredSubmission } from "../submission-repo";
 
 export const queueQuerySchema = z
 	.object({
-		period: z.string().refine(isMonth, { error: "期间格式应为 YYYY-MM (period must be YYYY-MM)" }).optional(),
+		period: monthSchema.optional(),
 		status: z.enum(["submitted", "returned", "approved"], { error: "status 取值错误 (bad status)" }).optional(),
 	})
 	.passthrough();

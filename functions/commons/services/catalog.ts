@@ -7,8 +7,9 @@ import { finalTarget } from "../../core/targets";
 import type { Principal } from "../../core/types";
 import type { App } from "../app";
 import { notFound } from "../errors";
+import { planIdSchema } from "../schemas";
 
-export const planQuerySchema = z.object({ plan: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: "规划编号格式错误 (bad plan id)" }).optional() }).passthrough();
+export const planQuerySchema = z.object({ plan: planIdSchema.optional() }).passthrough();
 
 export const catalogViews = (app: App) => ({
 	health: async () => {

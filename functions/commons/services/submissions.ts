@@ -46,11 +46,6 @@ export const reviewBodySchema = z
 	.strict();
 export type ReviewBody = z.infer<typeof reviewBodySchema>;
 
-export const periodParamSchema = z
-	.string()
-	.refine((p) => isMonth(p) || isYear(p), { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" })
-	.refine((p) => Number(p.slice(0, 4)) >= 2015, { error: "期间不能早于2015年 (period before 2015)" });
-
 /** If-Match carries the version the client last read: `3`, `"3"` or `W/"3"`. */
 export const parseIfMatch = (h: string | undefined): number | undefined => {
 	if (h === undefined || h.trim() === "" || h.trim() === "*") return undefined;
@@ -58,8 +53,6 @@ export const parseIfMatch = (h: string | undefined): number | undefined => {
 	if (!m) throw new AppError("bad-request", "If-Match 应为版本号 (If-Match must be a version number)", { "If-Match": "应为整数版本号 (integer version)" });
 	return Number(m[1]);
 };
-
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, { error: "Idempotency-Key 应为8-128位字母数字 (8-128 URL-safe characters)" });
 
 // ---------------------------------------------------------------------------------------------
 
