@@ -1,7 +1,8 @@
 // The platform provider's users, in the single table: USER#<username>/PROFILE, listed through gsi1 (USERS).
 // Used in local mode and the aws-cn stage, where there is no Cognito user pool.
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "../commons/clients/dynamo";
 import { AppError, badRequest, conflict, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 import type { Role } from "../core/types";
@@ -97,22 +98,13 @@ export class UserStore {
 
 	/** Every user, by user name (a Query on gsi1, never a Scan). */
 	async list(): Promise<PublicUser[]> {
-		const out: PublicUser[] = [];
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const res = await this.db.send(
-				new QueryCommand({
-					TableName: this.tableName,
-					IndexName: "gsi1",
-					KeyConditionExpression: "gsi1pk = :pk",
-					ExpressionAttributeValues: { ":pk": keys.usersGsi1Pk },
-					ExclusiveStartKey,
-				}),
-			);
-			for (const item of res.Items ?? []) out.push(toPublicUser(fromItem(item)));
-			ExclusiveStartKey = res.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
-		return out;
+		const items = await queryAll(this.db, {
+			TableName: this.tableName,
+			IndexName: "gsi1",
+			KeyConditionExpression: "gsi1pk = :pk",
+			ExpressionAttributeValues: { ":pk": keys.usersGsi1Pk },
+		});
+		return items.map((item) => toPublicUser(fromItem(item)));
 	}
 
 	async create(input: NewUser): Promise<PublicUser> {

@@ -6,10 +6,10 @@
 // - and after 10 minutes it is re-read regardless, as a backstop.
 // So an edit is visible everywhere within ~15 s, and an unchanged catalog costs one small read per
 // container per 15 s instead of a Query of every unit, element, indicator and plan.
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type Catalog, type CatalogIndex, indexCatalog } from "../core/catalog-index";
 import type { OrgUnit, Plan } from "../core/types";
-import type { Doc } from "./clients/dynamo";
+import { type Doc, queryAll } from "./clients/dynamo";
 import { keys } from "./keys";
 
 const CACHE_MS = 15_000;
@@ -51,23 +51,17 @@ export class CatalogRepo {
 		}
 		version ??= await this.version();
 		const c: Catalog = { units: [], elements: [], sections: [], indicators: [], plans: [], rules: [] };
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const r = await this.doc.send(
-				new QueryCommand({ TableName: this.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.catalogPk }, ExclusiveStartKey }),
-			);
-			for (const it of r.Items ?? []) {
-				const sk = String(it.sk);
-				const body = it.body;
-				if (sk.startsWith(keys.catalogPrefix.unit)) c.units.push(body);
-				else if (sk.startsWith(keys.catalogPrefix.element)) c.elements.push(body);
-				else if (sk.startsWith(keys.catalogPrefix.indicator)) c.indicators.push(body);
-				else if (sk.startsWith(keys.catalogPrefix.plan)) c.plans.push(body);
-				else if (sk.startsWith(keys.catalogPrefix.rule)) c.rules.push(body);
-				else if (sk === keys.sections().sk) c.sections = body;
-			}
-			ExclusiveStartKey = r.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
+		const items = await queryAll(this.doc, { TableName: this.table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.catalogPk } });
+		for (const it of items) {
+			const sk = String(it.sk);
+			const body = it.body;
+			if (sk.startsWith(keys.catalogPrefix.unit)) c.units.push(body as Catalog["units"][number]);
+			else if (sk.startsWith(keys.catalogPrefix.element)) c.elements.push(body as Catalog["elements"][number]);
+			else if (sk.startsWith(keys.catalogPrefix.indicator)) c.indicators.push(body as Catalog["indicators"][number]);
+			else if (sk.startsWith(keys.catalogPrefix.plan)) c.plans.push(body as Catalog["plans"][number]);
+			else if (sk.startsWith(keys.catalogPrefix.rule)) c.rules.push(body as Catalog["rules"][number]);
+			else if (sk === keys.sections().sk) c.sections = body as Catalog["sections"];
+		}
 		if (c.units.length === 0) throw new Error("The catalog is empty: run the seed (npm start seeds it locally; deploy runs it in AWS)");
 		const idx = indexCatalog(c);
 		this.cached = { at: now, loadedAt: now, version, idx };

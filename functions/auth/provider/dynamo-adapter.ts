@@ -4,6 +4,7 @@
 // `ttl` (epoch seconds) lets DynamoDB delete expired items; deletion lags, so reads also check it.
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Adapter, AdapterFactory, AdapterPayload } from "oidc-provider";
+import { queryPages } from "../../commons/clients/dynamo";
 import { keys } from "../../commons/keys";
 
 /** The table's TTL attribute (functions/commons/table.ts enables it locally; CDK in AWS). */
@@ -69,19 +70,14 @@ export class DynamoAdapter implements Adapter {
 	/** Deletes this model's artifacts of the grant (the provider calls this on every grantable model's adapter). */
 	async revokeByGrantId(grantId: string): Promise<void> {
 		const gsi2pk = keys.oidcGrant(grantId, this.model, "").gsi2pk;
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const res = await this.db.send(
-				new QueryCommand({
-					TableName: this.tableName,
-					IndexName: "gsi2",
-					KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :model)",
-					ExpressionAttributeValues: { ":pk": gsi2pk, ":model": `${this.model}#` },
-					ProjectionExpression: "pk, sk",
-					ExclusiveStartKey,
-				}),
-			);
-			const items = res.Items ?? [];
+		const pages = queryPages(this.db, {
+			TableName: this.tableName,
+			IndexName: "gsi2",
+			KeyConditionExpression: "gsi2pk = :pk AND begins_with(gsi2sk, :model)",
+			ExpressionAttributeValues: { ":pk": gsi2pk, ":model": `${this.model}#` },
+			ProjectionExpression: "pk, sk",
+		});
+		for await (const items of pages) {
 			for (let i = 0; i < items.length; i += 25) {
 				let requests: Record<string, unknown>[] = items.slice(i, i + 25).map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } }));
 				for (let attempt = 0; requests.length > 0; attempt++) {
@@ -91,8 +87,7 @@ export class DynamoAdapter implements Adapter {
 					if (requests.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
 				}
 			}
-			ExclusiveStartKey = res.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
+		}
 	}
 
 	private async findByGsi1(gsi1pk: string): Promise<AdapterPayload | undefined> {
