@@ -21,7 +21,7 @@ import {
 	type StoredState,
 	storedRangeByUnit,
 } from "../../core/import-sheet";
-import { isMonth, lastFullMonth } from "../../core/periods";
+import { lastFullMonth } from "../../core/periods";
 import type { Principal } from "../../core/types";
 import { STATUS_LABELS } from "../../summary/model";
 import { writeXlsx, XLSX_CONTENT_TYPE, type XlsxSheet } from "../../summary/xlsx";
@@ -31,6 +31,8 @@ import { readCsv, type TextEncodingName } from "../csv-read";
 import { AppError, notFound } from "../errors";
 import { parseWith, type RouteImpl } from "../http";
 import { keys } from "../keys";
+import { mapPool } from "../pool";
+import { periodParamSchema, planIdSchema } from "../schemas";
 import { isOle, isZip, readXlsx } from "../xlsx-read";
 import { createAnalyticsService } from "./analytics";
 import { createSubmissionService, type SubmissionService } from "./submissions";
@@ -53,11 +55,8 @@ export const importIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { error:
 
 export const exportQuerySchema = z
 	.object({
-		period: z
-			.string()
-			.refine((p) => (isMonth(p) || /^\d{4}$/.test(p)) && Number(p.slice(0, 4)) >= 2015, { error: "期间格式应为 YYYY-MM 或 YYYY (period must be YYYY-MM or YYYY)" })
-			.optional(),
-		plan: z.string().regex(/^[a-z0-9-]{1,64}$/, { error: "规划编号格式错误 (bad plan id)" }).optional(),
+		period: periodParamSchema.optional(),
+		plan: planIdSchema.optional(),
 	})
 	.passthrough();
 
@@ -182,16 +181,6 @@ const rowErrors = (e: AppError): ImportFieldError[] => {
 	return fields.map(([f, m]) => ({ field: f.replace(/^values\./, ""), code: e.kind, message: m }));
 };
 
-/** Runs `fn` over items with at most `n` at a time. */
-const pool = async <T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> => {
-	const queue = [...items];
-	await Promise.all(
-		Array.from({ length: Math.max(1, Math.min(n, queue.length)) }, async () => {
-			for (let it = queue.shift(); it !== undefined; it = queue.shift()) await fn(it);
-		}),
-	);
-};
-
 interface JobItem extends Omit<ImportJobView, "rows"> {
 	fileHash: string;
 	runId: string;
@@ -299,7 +288,7 @@ export const createImportService = (app: App, options: ImportOptions = {}) => {
 		// The stored state the rows are checked against: one Query per unit in the file.
 		const repo = app.submissions(idx);
 		const stored = new Map<string, StoredState[]>();
-		await pool([...storedRangeByUnit(sheet)], 8, async ([unitId, range]) => {
+		await mapPool([...storedRangeByUnit(sheet)], 8, async ([unitId, range]) => {
 			stored.set(unitId, (await repo.listForUnit(unitId, range.from, range.to)) as StoredState[]);
 		});
 		const plan = planImport({ sheet, idx, now, stored, lockDay: config.lockDay });
@@ -406,7 +395,7 @@ export const createImportService = (app: App, options: ImportOptions = {}) => {
 		};
 		let crash: unknown;
 		// Every worker finishes its row in flight before the job is written, whatever stops the others.
-		await pool(plan.apply, opts.concurrency, async (group) => {
+		await mapPool(plan.apply, opts.concurrency, async (group) => {
 			for (const item of group) {
 				if (lostLease || crash) return;
 				if (Date.now() - started > opts.budgetMs) {
