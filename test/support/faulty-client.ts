@@ -6,6 +6,7 @@
 // throws its fault instead of (or, for "lost-response", after) calling the real client.
 import { ProvisionedThroughputExceededException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { Doc } from "../../functions/commons/clients/dynamo";
+import { mulberry32 } from "../../functions/core/demo/random";
 
 export type FaultKind =
 	/** TransactWriteItems cancelled with reason TransactionConflict on one item (what real DynamoDB does under contention). */
@@ -48,17 +49,8 @@ export interface FaultyDoc {
 	reset(): void;
 }
 
-/** mulberry32: small, fast, seedable; enough to make a fault pattern reproducible. */
-export const seededRandom = (seed: number): (() => number) => {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-};
+/** The project's one seeded PRNG (mulberry32): enough to make a fault pattern reproducible. */
+export const seededRandom = mulberry32;
 
 const metadata = { httpStatusCode: 400, requestId: "fault-injected", attempts: 1, totalRetryDelay: 0 };
 
