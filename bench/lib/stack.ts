@@ -8,11 +8,13 @@ import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { type App, createApp } from "../../functions/commons/app";
 import { catalogItems } from "../../functions/commons/catalog-repo";
 import { createDocClient, type Doc } from "../../functions/commons/clients/dynamo";
+import { mapPool } from "../../functions/commons/pool";
 import { ensureTable } from "../../functions/commons/table";
 import type { Catalog } from "../../functions/core/catalog-index";
 import { type DynamoLocal, startDynamoLocal } from "../../scripts/lib/dynamodb-local";
 import { startTestIssuer, type TestIssuer } from "../../test/support/test-issuer";
 import { waitForReady } from "../../scripts/lib/child-process";
+import { handlerEnv, localPorts } from "../../scripts/lib/local-env";
 
 export interface Stack {
 	db: DynamoLocal;
@@ -36,16 +38,13 @@ const workerPath = fileURLToPath(new URL("./gateway-worker.ts", import.meta.url)
 export const writeAll = async (doc: Doc, table: string, items: Record<string, unknown>[], inFlight = 8): Promise<void> => {
 	const batches: Record<string, unknown>[][] = [];
 	for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-	const worker = async () => {
-		for (let b = batches.shift(); b; b = batches.shift()) {
-			let pending = b.map((Item) => ({ PutRequest: { Item } }));
-			while (pending.length > 0) {
-				const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-				pending = (r.UnprocessedItems?.[table] ?? []) as typeof pending;
-			}
+	await mapPool(batches, inFlight, async (batch) => {
+		let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+		while (pending.length > 0) {
+			const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+			pending = (r.UnprocessedItems?.[table] ?? []) as typeof pending;
 		}
-	};
-	await Promise.all(Array.from({ length: inFlight }, worker));
+	});
 };
 
 export const startStack = async (): Promise<Stack> => {
@@ -68,19 +67,16 @@ export const startStack = async (): Promise<Stack> => {
 			const child = spawn(process.execPath, ["--import", "tsx", workerPath], {
 				env: {
 					...process.env,
-					TABLE_NAME: table,
-					DYNAMODB_ENDPOINT: db.endpoint,
-					AWS_REGION: "cn-northwest-1",
-					AUTH_ISSUER: issuer.issuer,
-					AUTH_AUDIENCE: issuer.audience,
-					ROLE_CLAIM: "roles",
-					SCOPE_CLAIM: "org_scope",
-					USER_DIRECTORY: "platform",
-					AGGREGATE_SHARDS: "1",
-					MAIL_FROM: "bench <bench@hpm.local>",
-					AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-					POWERTOOLS_DEV: "false",
-					...env,
+					...handlerEnv(localPorts(), {
+						TABLE_NAME: table,
+						DYNAMODB_ENDPOINT: db.endpoint,
+						AUTH_ISSUER: issuer.issuer,
+						AUTH_AUDIENCE: issuer.audience,
+						AGGREGATE_SHARDS: "1",
+						MAIL_FROM: "bench <bench@hpm.local>",
+						POWERTOOLS_DEV: "false",
+						...env,
+					}),
 				},
 				stdio: ["pipe", "pipe", "pipe"],
 			});

@@ -35,8 +35,11 @@ export const localUrls = (p = localPorts()) => {
 	};
 };
 
-/** The environment the handlers read (functions/commons/config.ts), as CDK sets it in AWS. */
-export const handlerEnv = (p = localPorts()): Record<string, string> => {
+/**
+ * The environment the handlers read (functions/commons/config.ts), as CDK sets it in AWS. `overrides` replace
+ * single variables: the bench and the crash test point it at their own table, DynamoDB Local and issuer.
+ */
+export const handlerEnv = (p = localPorts(), overrides: Record<string, string> = {}): Record<string, string> => {
 	const u = localUrls(p);
 	return {
 		TABLE_NAME: process.env.TABLE_NAME ?? LOCAL_TABLE,
@@ -61,6 +64,7 @@ export const handlerEnv = (p = localPorts()): Record<string, string> => {
 		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 		POWERTOOLS_SERVICE_NAME: "hpm-local",
 		POWERTOOLS_DEV: "true",
+		...overrides,
 	};
 };
 

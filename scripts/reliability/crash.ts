@@ -15,6 +15,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type TestIssuer, startTestIssuer } from "../../test/support/test-issuer";
 import { type DynamoLocal, freePort, startDynamoLocal } from "../lib/dynamodb-local";
 import { waitForReady } from "../lib/child-process";
+import { handlerEnv, localPorts } from "../lib/local-env";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
@@ -119,19 +120,14 @@ export const runCrash = async (opts: CrashOptions = {}): Promise<CrashReport> =>
 		// 2. The issuer (in this process) and the gateway (its own process).
 		issuer = await startTestIssuer();
 		const gwPort = await freePort();
-		const env = {
+		const env = handlerEnv(localPorts(), {
 			TABLE_NAME: table,
 			DYNAMODB_ENDPOINT: endpoint,
-			AWS_REGION: "cn-northwest-1",
 			AUTH_ISSUER: issuer.issuer,
 			AUTH_AUDIENCE: issuer.audience,
-			ROLE_CLAIM: "roles",
-			SCOPE_CLAIM: "org_scope",
-			USER_DIRECTORY: "platform",
 			MAIL_FROM: "crash <crash@hpm.local>",
-			AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
 			TZ: "UTC",
-		};
+		});
 		gw = await startGatewayProcess(env, gwPort);
 		const base = gw.url;
 		log(`crash: DynamoDB Local (on disk) and the gateway process are up`);
