@@ -336,7 +336,8 @@ export const createAnalyticsService = (app: App) => {
 				coverage: own.coverage,
 				provisional: own.provisional,
 				provisionalReason: own.provisionalReason,
-				interval: own.interval,
+				// A single unit's few events make intervals too wide to help; the division's figure carries the verdict.
+				interval: undefined,
 				caution: undefined,
 				context: { orgUnit: idx.divisionId, value: d.value, provisional: d.provisional },
 				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, undefined, trendMonths, m) } : {}),
