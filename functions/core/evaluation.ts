@@ -286,7 +286,7 @@ const attachGap = (input: EvaluationInput, r: EvaluationRow, indicator: Indicato
 
 const fmt = (v: number | null | undefined, decimals: number): string => (v === null || v === undefined || !Number.isFinite(v) ? "—" : v.toFixed(Math.max(0, Math.min(6, decimals))));
 const pct = (ratio: number): string => `${Math.round(ratio * 100)}%`;
-const uomZh = (r: EvaluationRow): string => (r.uom.zh === "%" || r.uom.zh === "‰" ? r.uom.zh : r.uom.zh ? ` ${r.uom.zh}` : "");
+const uomZh = (r: EvaluationRow): string => r.uom.zh;
 const uomEn = (r: EvaluationRow): string => (r.uom.en === "%" || r.uom.en === "‰" ? r.uom.en : r.uom.en ? ` ${r.uom.en}` : "");
 const listZh = (xs: string[]): string => xs.join("、");
 const listEn = (xs: string[]): string => (xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
@@ -315,9 +315,13 @@ const progressEn = (r: EvaluationRow): string =>
 	r.progressRule === "ratio" && r.progress !== null ? `, ${pct(r.progress)} of the way to the target` : r.progressRule === "maintain" ? ", the target is to keep the baseline level" : r.progressRule === "hold" ? ", the baseline already meets the target and must be kept" : "";
 
 const rowSentenceZh = (r: EvaluationRow, year: number): string =>
-	`${r.name.zh}：${baselineZh(r)}，目标${r.target?.printed ?? "—"}，${year}年${r.value === null ? "暂无数据" : `${fmt(r.value, r.decimals)}${uomZh(r)}${r.provisional ? "（数据不完整）" : ""}`}${progressZh(r)}，${verdictZh(r)}。`;
+	r.value === null
+		? `${r.name.zh}：${baselineZh(r)}，目标${r.target?.printed ?? "—"}，${year}年暂无数据。`
+		: `${r.name.zh}：${baselineZh(r)}，目标${r.target?.printed ?? "—"}，${year}年${fmt(r.value, r.decimals)}${uomZh(r)}${r.provisional ? "（数据不完整）" : ""}${progressZh(r)}，${verdictZh(r)}。`;
 const rowSentenceEn = (r: EvaluationRow, year: number): string =>
-	`${r.name.en}: ${baselineEn(r)}, target ${r.target?.printed ?? "—"}, ${year} ${r.value === null ? "no data" : `${fmt(r.value, r.decimals)}${uomEn(r)}${r.provisional ? " (provisional)" : ""}`}${progressEn(r)}; ${verdictEn(r)}.`;
+	r.value === null
+		? `${r.name.en}: ${baselineEn(r)}, target ${r.target?.printed ?? "—"}, no data for ${year}.`
+		: `${r.name.en}: ${baselineEn(r)}, target ${r.target?.printed ?? "—"}, ${year} ${fmt(r.value, r.decimals)}${uomEn(r)}${r.provisional ? " (provisional)" : ""}${progressEn(r)}; ${verdictEn(r)}.`;
 
 const countRows = (rows: readonly EvaluationRow[]): EvaluationCounts => ({
 	indicators: rows.length,
@@ -339,11 +343,15 @@ const overallText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => 
 	const where = report.orgName;
 	if (report.kind === "final") {
 		const missedBinding = rows.filter((r) => r.nature === "binding" && r.met === false).map((r) => r.name);
+		const uncertain = rows.filter((r) => r.met !== null && r.met !== undefined && r.status === "uncertain").length;
+		const provisional = rows.filter((r) => r.met !== null && r.met !== undefined && r.provisional).length;
+		const cautionZh = uncertain || provisional ? `（其中${[uncertain ? `${uncertain}项事件数少、区间跨越目标，难以确认` : "", provisional ? `${provisional}项数据不完整，为暂定判断` : ""].filter(Boolean).join("，")}）` : "";
+		const cautionEn = uncertain || provisional ? ` (${[uncertain ? `${uncertain} rest on so few events that the interval straddles the target` : "", provisional ? `${provisional} on incomplete data, provisionally` : ""].filter(Boolean).join("; ")})` : "";
 		return {
-			zh: `《${plan.zh}》共监测${c.indicators}项指标，其中约束性指标${c.binding}项。${report.year}年为规划目标年${report.year > report.targetYear ? `后第${report.year - report.targetYear}年` : ""}，${where.zh}已达成${c.met}项，未达成${c.notMet}项${c.noData ? `，${c.noData}项暂无数据` : ""}。${
+			zh: `《${plan.zh}》共监测${c.indicators}项指标，其中约束性指标${c.binding}项。${report.year}年为规划目标年${report.year > report.targetYear ? `后第${report.year - report.targetYear}年` : ""}，${where.zh}已达成${c.met}项，未达成${c.notMet}项${c.noData ? `，${c.noData}项暂无数据` : ""}${cautionZh}。${
 				c.binding ? (missedBinding.length ? `约束性指标中${missedBinding.length}项未达成（${listZh(missedBinding.map((n) => n.zh))}）。` : "约束性指标全部达成。") : ""
 			}`,
-			en: `The ${plan.en} monitors ${c.indicators} indicators, ${c.binding} of them binding. In ${report.year}${report.year === report.targetYear ? ", the target year," : ""} ${where.en} met ${c.met} and missed ${c.notMet}${c.noData ? `; ${c.noData} have no data` : ""}. ${
+			en: `The ${plan.en} monitors ${c.indicators} indicators, ${c.binding} of them binding. In ${report.year}${report.year === report.targetYear ? ", the target year," : ""} ${where.en} met ${c.met} and missed ${c.notMet}${c.noData ? `; ${c.noData} have no data` : ""}${cautionEn}. ${
 				c.binding ? (missedBinding.length ? `${missedBinding.length} binding indicator${missedBinding.length > 1 ? "s were" : " was"} missed (${listEn(missedBinding.map((n) => n.en))}).` : "Every binding indicator was met.") : ""
 			}`.trim(),
 		};
@@ -405,6 +413,7 @@ const concentrationSentence = (r: EvaluationRow): I18nText | null => {
 const problemsText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => {
 	const rows = report.groups.flatMap((g) => g.rows);
 	const problems = problemRows(rows);
+	// One line per problem and per resource gap ("\n" between them): the renderers make each a paragraph.
 	const zh: string[] = [];
 	const en: string[] = [];
 	if (problems.length === 0) {
@@ -412,19 +421,23 @@ const problemsText = (report: Omit<EvaluationReport, "paragraphs">): I18nText =>
 		en.push(report.kind === "final" ? "Every indicator with data met its target." : "Every indicator with data is on pace.");
 	}
 	problems.forEach((r, i) => {
+		const lineZh: string[] = [];
+		const lineEn: string[] = [];
 		const expected = r.expected !== null && report.kind === "mid-term" ? `，按规划进度应为${fmt(r.expected, r.decimals)}` : "";
 		const expectedEn = r.expected !== null && report.kind === "mid-term" ? `, against ${fmt(r.expected, r.decimals)} expected on the plan path` : "";
-		zh.push(`（${i + 1}）${r.name.zh}${r.nature === "binding" ? "（约束性）" : ""}${report.year}年为${fmt(r.value, r.decimals)}${uomZh(r)}，目标${r.target?.printed ?? "—"}${expected}${progressZh(r)}。`);
-		en.push(`(${i + 1}) ${r.name.en}${r.nature === "binding" ? " (binding)" : ""} was ${fmt(r.value, r.decimals)}${uomEn(r)} in ${report.year} against a target of ${r.target?.printed ?? "—"}${expectedEn}${progressEn(r)}.`);
+		lineZh.push(`（${i + 1}）${r.name.zh}${r.nature === "binding" ? "（约束性）" : ""}${report.year}年为${fmt(r.value, r.decimals)}${uomZh(r)}，目标${r.target?.printed ?? "—"}${expected}${progressZh(r)}。`);
+		lineEn.push(`(${i + 1}) ${r.name.en}${r.nature === "binding" ? " (binding)" : ""} was ${fmt(r.value, r.decimals)}${uomEn(r)} in ${report.year} against a target of ${r.target?.printed ?? "—"}${expectedEn}${progressEn(r)}.`);
 		const c = concentrationSentence(r);
 		if (c) {
-			zh.push(c.zh);
-			en.push(c.en);
+			lineZh.push(c.zh);
+			lineEn.push(c.en);
 		}
 		if (r.projection && r.projection.verdict !== "not-applicable" && r.projection.requiredAnnualChange !== null && r.projection.actualAnnualChange !== null) {
-			zh.push(`按${r.projection.fromYear}—${r.projection.toYear}年趋势推算，${r.projection.targetYear}年约为${fmt(r.projection.value, r.decimals)}（${fmt(r.projection.low, r.decimals)}～${fmt(r.projection.high, r.decimals)}），需年均变化${fmt(r.projection.requiredAnnualChange, r.decimals)}，实际年均变化${fmt(r.projection.actualAnnualChange, r.decimals)}。`);
-			en.push(`On the ${r.projection.fromYear}–${r.projection.toYear} trend it would be about ${fmt(r.projection.value, r.decimals)} (${fmt(r.projection.low, r.decimals)} to ${fmt(r.projection.high, r.decimals)}) in ${r.projection.targetYear}; it needs ${fmt(r.projection.requiredAnnualChange, r.decimals)} a year and has managed ${fmt(r.projection.actualAnnualChange, r.decimals)}.`);
+			lineZh.push(`按${r.projection.fromYear}—${r.projection.toYear}年趋势推算，${r.projection.targetYear}年约为${fmt(r.projection.value, r.decimals)}（${fmt(r.projection.low, r.decimals)}～${fmt(r.projection.high, r.decimals)}），需年均变化${fmt(r.projection.requiredAnnualChange, r.decimals)}，实际年均变化${fmt(r.projection.actualAnnualChange, r.decimals)}。`);
+			lineEn.push(`On the ${r.projection.fromYear}–${r.projection.toYear} trend it would be about ${fmt(r.projection.value, r.decimals)} (${fmt(r.projection.low, r.decimals)} to ${fmt(r.projection.high, r.decimals)}) in ${r.projection.targetYear}; it needs ${fmt(r.projection.requiredAnnualChange, r.decimals)} a year and has managed ${fmt(r.projection.actualAnnualChange, r.decimals)}.`);
 		}
+		zh.push(lineZh.join(""));
+		en.push(lineEn.join(" "));
 	});
 	for (const r of rows) {
 		const g = gapSentence(r);
@@ -433,7 +446,7 @@ const problemsText = (report: Omit<EvaluationReport, "paragraphs">): I18nText =>
 			en.push(g.en);
 		}
 	}
-	return { zh: zh.join(""), en: en.join(" ") };
+	return { zh: zh.join("\n"), en: en.join("\n") };
 };
 
 const dataText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => {
@@ -453,7 +466,9 @@ const dataText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => {
 		zh.push("各指标报告覆盖完整。");
 		en.push("Every indicator's coverage is complete.");
 	}
-	const small = rows.filter((r) => r.interval || r.caution);
+	// Only the figures the platform flags (few events, or an interval that straddles the target): a 95 % interval
+	// on 67,730 events is no caveat worth a reader's time.
+	const small = rows.filter((r) => r.caution);
 	if (small.length) {
 		zh.push(
 			`${listZh(small.map((r) => (r.interval ? `${r.name.zh}（95%区间${fmt(r.interval.low, r.decimals)}～${fmt(r.interval.high, r.decimals)}，事件数${r.interval.events}）` : r.name.zh)))}基于少量事件，单年数值波动大，解读需谨慎。`,

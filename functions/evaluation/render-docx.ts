@@ -26,7 +26,7 @@ import type { IndicatorStatus, Locale } from "../core/types";
 import { initChartRenderer, rasterise, statusOverviewSvg, trendSvg } from "../summary/charts";
 import { pick } from "../summary/model";
 import { problemRows } from "../core/evaluation";
-import { footnotes, L, mainTable, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES } from "./text";
+import { footnotes, L, mainTable, projectedRows, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES } from "./text";
 
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -61,6 +61,9 @@ const SIZE = { title: 44, subtitle: 28, heading: 32, body: 32, table: 18, note: 
 
 const font = (eastAsia: string) => ({ ascii: DOCX_FONTS.latin, hAnsi: DOCX_FONTS.latin, cs: DOCX_FONTS.latin, eastAsia });
 
+/** A written paragraph; a text with line breaks (主要问题: one line per problem) becomes several. */
+const bodyParagraphs = (text: string): Paragraph[] => text.split("\n").filter((line) => line.trim() !== "").map(bodyParagraph);
+
 const bodyParagraph = (text: string) =>
 	new Paragraph({
 		children: [new TextRun({ text, font: font(DOCX_FONTS.body), size: SIZE.body })],
@@ -73,6 +76,7 @@ const heading = (text: string) =>
 	new Paragraph({
 		heading: HeadingLevel.HEADING_2,
 		children: [new TextRun({ text, font: font(DOCX_FONTS.heading), size: SIZE.heading, color: "000000" })],
+		keepNext: true,
 		indent: { firstLine: 640 },
 		spacing: { line: 560, lineRule: LineRuleType.EXACT, before: 120 },
 	});
@@ -81,10 +85,11 @@ const tableTitle = (text: string) =>
 	new Paragraph({
 		children: [new TextRun({ text, font: font(DOCX_FONTS.heading), size: 24 })],
 		alignment: AlignmentType.CENTER,
+		keepNext: true,
 		spacing: { before: 240, after: 120 },
 	});
 
-const cell = (text: string, opts: { bold?: boolean; header?: boolean; align?: "left" | "center"; span?: number; shade?: string; width?: number } = {}) =>
+const cell = (text: string, opts: { bold?: boolean; header?: boolean; align?: "left" | "center"; span?: number; rowSpan?: number; shade?: string; width?: number } = {}) =>
 	new TableCell({
 		children: text.split("\n").map(
 			(line) =>
@@ -96,6 +101,7 @@ const cell = (text: string, opts: { bold?: boolean; header?: boolean; align?: "l
 		verticalAlign: VerticalAlign.CENTER,
 		margins: { top: 30, bottom: 30, left: 60, right: 60 },
 		...(opts.span ? { columnSpan: opts.span } : {}),
+		...(opts.rowSpan ? { rowSpan: opts.rowSpan } : {}),
 		...(opts.shade ? { shading: { fill: opts.shade, color: "auto", type: "clear" as const } } : {}),
 		...(opts.width ? { width: { size: opts.width, type: WidthType.DXA } } : {}),
 	});
@@ -119,7 +125,7 @@ function mainTableDocx(report: EvaluationReport, locale: Locale): Table {
 
 function projectionTable(report: EvaluationReport, locale: Locale): Table | null {
 	const tr = L(locale);
-	const rows = report.groups.flatMap((g) => g.rows).filter((r) => r.projection);
+	const rows = projectedRows(report);
 	if (rows.length === 0) return null;
 	const headers = [tr("指标", "Indicator"), tr(`${report.targetYear}年推算值`, `Projected ${report.targetYear}`), tr("区间", "Band"), tr("需年均变化", "Needed a year"), tr("实际年均变化", "Achieved a year"), tr("判断", "Verdict")];
 	return fullWidthTable([
@@ -145,7 +151,8 @@ function gapTable(report: EvaluationReport, locale: Locale): Table | null {
 					new TableRow({
 						cantSplit: true,
 						children: [
-							cell(i === 0 ? pick(r.name, locale) : "", { align: "left" }),
+							// The indicator's name spans its division and 垦区 lines.
+							...(i === 0 ? [cell(pick(r.name, locale), { align: "left", rowSpan: gap.areas.length + 1 })] : []),
 							cell(pick(line.name, locale), { align: "left", bold: i === 0 }),
 							cell(gap.targetValue.toFixed(r.decimals)),
 							cell(String(line.population)),
@@ -242,13 +249,13 @@ export async function renderEvaluationDocx(report: EvaluationReport, locale: Loc
 						children: [new TextRun({ text: reportSubtitle(report, locale), font: font(DOCX_FONTS.body), size: SIZE.subtitle })],
 					}),
 					heading(s.overall),
-					bodyParagraph(pick(report.paragraphs.overall, locale)),
+					...bodyParagraphs(pick(report.paragraphs.overall, locale)),
 					heading(s.binding),
-					bodyParagraph(pick(report.paragraphs.binding, locale)),
+					...bodyParagraphs(pick(report.paragraphs.binding, locale)),
 					heading(s.problems),
-					bodyParagraph(pick(report.paragraphs.problems, locale)),
+					...bodyParagraphs(pick(report.paragraphs.problems, locale)),
 					heading(s.data),
-					bodyParagraph(pick(report.paragraphs.data, locale)),
+					...bodyParagraphs(pick(report.paragraphs.data, locale)),
 					...(chartParagraphs.length ? [heading(s.charts), ...chartParagraphs] : []),
 				],
 			},

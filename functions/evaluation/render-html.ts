@@ -2,7 +2,7 @@
 import type { EvaluationReport } from "../core/api-types";
 import type { Locale } from "../core/types";
 import { pick } from "../summary/model";
-import { footnotes, L, mainTable, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES } from "./text";
+import { footnotes, L, mainTable, projectedRows, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES } from "./text";
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -16,7 +16,12 @@ export function renderEvaluationHtml(report: EvaluationReport, locale: Locale): 
 	const t = L(locale);
 	const s = SECTION_TITLES(locale);
 	const table = mainTable(report, locale);
-	const para = (title: string, text: string) => `<h2>${esc(title)}</h2><p>${esc(text)}</p>`;
+	const para = (title: string, text: string) =>
+		`<h2>${esc(title)}</h2>${text
+			.split("\n")
+			.filter((line) => line.trim() !== "")
+			.map((line) => `<p>${esc(line)}</p>`)
+			.join("")}`;
 	const body = table.rows
 		.map((r) =>
 			"group" in r
@@ -24,9 +29,7 @@ export function renderEvaluationHtml(report: EvaluationReport, locale: Locale): 
 				: `<tr>${r.cells.map((c, i) => (i === 1 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join("")}</tr>`,
 		)
 		.join("");
-	const projRows = report.groups
-		.flatMap((g) => g.rows)
-		.filter((r) => r.projection)
+	const projRows = projectedRows(report)
 		.map((r) => {
 			const p = projectionCells(r, locale);
 			return `<tr><th scope="row">${esc(pick(r.name, locale))}</th><td>${esc(p.value)}</td><td>${esc(p.band)}</td><td>${esc(p.required)}</td><td>${esc(p.actual)}</td><td>${esc(p.verdict)}</td></tr>`;

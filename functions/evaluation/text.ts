@@ -53,7 +53,7 @@ export const SECTION_TITLES = (locale: Locale) => {
 		table: t("附表1　规划指标评估表", "Table 1. Indicator evaluation"),
 		projection: t("附表2　趋势推算", "Table 2. Projection to the target year"),
 		gaps: t("附表3　资源差距测算（按现有人口）", "Table 3. Resource gaps at today's population"),
-		charts: t("图表", "Charts"),
+		charts: t("附图", "Charts"),
 	};
 };
 
@@ -115,6 +115,10 @@ export function projectionCells(r: EvaluationRow, locale: Locale): { verdict: st
 		actual: fmt(p.actualAnnualChange, Math.max(2, r.decimals)),
 	};
 }
+
+/** Rows whose projection says something: not those whose target year already has data (a final report). */
+export const projectedRows = (report: EvaluationReport): EvaluationRow[] =>
+	report.groups.flatMap((g) => g.rows).filter((r) => r.projection && r.projection.reason !== "target-year-passed");
 
 /** The main table: headers and one string row per indicator, with group heading rows, in report order. */
 export function mainTable(report: EvaluationReport, locale: Locale): { headers: string[]; rows: ({ group: string } | { cells: string[]; row: EvaluationRow })[] } {

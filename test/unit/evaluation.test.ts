@@ -127,14 +127,19 @@ describe("mid-term 2023: 时间过半、任务过半", () => {
 	});
 
 	it("names the binding indicators with their figures", () => {
-		expect(report.paragraphs.binding.zh).toContain("每万人口全科医生数：基线1.80（2020年），目标4.00，2023年2.60 人，完成目标进度36%，未达到时间过半、任务过半要求。");
+		expect(report.paragraphs.binding.zh).toContain("每万人口全科医生数：基线1.80（2020年），目标4.00，2023年2.60人，完成目标进度36%，未达到时间过半、任务过半要求。");
 		expect(report.paragraphs.binding.zh).toContain("近视率");
 	});
 
 	it("puts the largest shortfall first in 主要问题", () => {
 		// GPs are 0.6 − 0.364 = 0.24 behind the pace; physicians are 4 % under a maintain target.
-		expect(report.paragraphs.problems.zh.startsWith("（1）每万人口全科医生数（约束性）2023年为2.60 人")).toBe(true);
+		expect(report.paragraphs.problems.zh.startsWith("（1）每万人口全科医生数（约束性）2023年为2.60人")).toBe(true);
 		expect(report.paragraphs.problems.zh).toContain("需年均变化0.70，实际年均变化0.27");
+		// One line per problem: the renderers make each its own paragraph.
+		const lines = report.paragraphs.problems.zh.split("\n");
+		expect(lines[0]?.startsWith("（1）")).toBe(true);
+		expect(lines[1]?.startsWith("（2）")).toBe(true);
+		expect(report.paragraphs.problems.en.split("\n")).toHaveLength(lines.length);
 	});
 });
 
@@ -201,15 +206,18 @@ describe("resource gap (差距测算)", () => {
 
 describe("数据说明", () => {
 	it("names provisional and small-number figures, and the baselines taken from the platform", () => {
-		const base = input(2023, { MMR: [18, 16, 15, 14], NCD_PREMATURE_MORTALITY: [16, 15.8, 15.5, 15.2] });
+		const base = input(2023, { MMR: [18, 16, 15, 14], NCD_PREMATURE_MORTALITY: [16, 15.8, 15.5, 15.2], IMMUNISATION_RATE: [95, 96, 97, 97.9] });
 		base.progress = [
 			progressRow("MMR", 14, { interval: { method: "poisson", low: 2.9, high: 41, events: 3, level: 0.95 }, caution: "few-events" }),
+			// An interval on 35,974 events is no caveat: it is not named.
+			progressRow("IMMUNISATION_RATE", 97.9, { interval: { method: "wilson", low: 97.79, high: 98.08, events: 35_974, level: 0.95 } }),
 			progressRow("NCD_PREMATURE_MORTALITY", 15.2, { provisional: true, status: "provisional" }),
 		];
 		const report = buildEvaluation(base);
 		expect(report.paragraphs.data.zh).toContain("重大慢性病过早死亡率的报告覆盖不足，数值为暂定值。");
 		expect(report.paragraphs.data.zh).toContain("孕产妇死亡率（95%区间2.9～41.0，事件数3）基于少量事件");
 		expect(report.paragraphs.data.zh).toContain("规划未列基线，以2020年平台数据为起点计算进度");
+		expect(report.paragraphs.data.zh).not.toContain("适龄儿童国家免疫规划疫苗接种率（95%区间");
 		expect(rowOf(report, "NCD_PREMATURE_MORTALITY").origin).toEqual({ year: 2020, value: 16, source: "first-observed" });
 		expect(rowOf(report, "NCD_PREMATURE_MORTALITY").status).toBe("provisional");
 		// A provisional year is left out of the projection's points.
