@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build } from "esbuild";
+import { handlerEnv, localPorts } from "../../scripts/lib/local-env";
 import { round, summarize } from "../lib/stats";
 
 const root = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -52,25 +53,22 @@ export const runColdStart = async (o: { spawns: number }) => {
 		.sort();
 	const out = join(root, "bench", "tmp", "bundles");
 	rmSync(out, { recursive: true, force: true });
+	// The environment a deployed function sees (functions/commons/config.ts validates it at init).
 	const env = {
 		...process.env,
-		TABLE_NAME: "bench",
-		AWS_REGION: "cn-northwest-1",
-		AUTH_ISSUER: "https://issuer.example",
-		AUTH_AUDIENCE: "hpm-web",
-		ROLE_CLAIM: "roles",
-		SCOPE_CLAIM: "org_scope",
-		USER_DIRECTORY: "platform",
-		OIDC_ISSUER: "https://issuer.example/oidc",
-		OIDC_CLIENT_ID: "hpm-web",
-		OIDC_REDIRECT_URIS: "https://site.example/auth/callback",
-		OIDC_POST_LOGOUT_REDIRECT_URIS: "https://site.example/",
-		MAIL_TRANSPORT: "smtp",
-		MAIL_FROM: "bench <bench@hpm.local>",
-		SITE_URL: "https://site.example",
-		AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-		POWERTOOLS_SERVICE_NAME: "health-plan",
-		NODE_OPTIONS: "",
+		...handlerEnv(localPorts(), {
+			TABLE_NAME: "bench",
+			AUTH_ISSUER: "https://issuer.example",
+			AUTH_AUDIENCE: "hpm-web",
+			OIDC_ISSUER: "https://issuer.example/oidc",
+			OIDC_CLIENT_REDIRECT_URIS: "https://site.example/auth/callback",
+			OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS: "https://site.example/",
+			MAIL_FROM: "bench <bench@hpm.local>",
+			SITE_URL: "https://site.example",
+			POWERTOOLS_SERVICE_NAME: "health-plan",
+			POWERTOOLS_DEV: "false",
+			NODE_OPTIONS: "",
+		}),
 	};
 	const bundleKB: Record<string, number> = {};
 	const initMs: Record<string, number> = {};
