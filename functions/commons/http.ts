@@ -1,8 +1,8 @@
 // The HTTP edge shared by every API Lambda: find the declared route, build the principal from the JWT
 // authorizer's claims, apply the access policy, run the route, and map errors to status codes — the one
 // place where that mapping lives. A raw error or stack trace never reaches a response.
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from "aws-lambda";
-import * as z from "zod";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from "aws-lambda";
+import type * as z from "zod";
 import { principalFromClaims } from "../auth/claims";
 import { type AccessDecision, authorize } from "../core/access";
 import type { ErrorBody } from "../core/api-types";
@@ -11,6 +11,7 @@ import type { Principal } from "../core/types";
 import { type FunctionName, type RouteDef, routeKey, routes } from "../routes";
 import { config } from "./config";
 import { AppError, type ErrorKind } from "./errors";
+import { logger, startInvocation } from "./observability";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -102,7 +103,12 @@ export const errorResponse = (e: unknown, requestId: string, log: (msg: string, 
 	return jsonResponse(STATUS[kind], { error: { code: kind, message, requestId } } satisfies ErrorBody, transient ? { "retry-after": "1" } : {});
 };
 
-const defaultLog = (level: string, extra: unknown) => console.error(JSON.stringify({ level, ...(extra as object) }));
+const defaultLog = (level: string, extra: unknown) => {
+	const { message, ...rest } = extra as { message?: string };
+	const details = { ...rest, ...(message !== undefined ? { error: message } : {}) };
+	if (level === "warn") logger.warn("request failed, dependency unavailable", details);
+	else logger.error("request failed", details);
+};
 
 const toResult = (r: RouteResult): APIGatewayProxyResultV2 => {
 	if (r.binary) {
@@ -135,8 +141,9 @@ export const createHandler = (fn: FunctionName, impls: Record<string, RouteImpl>
 		const def = routeIndex.get(key);
 		if (!def || def.fn !== fn) throw new Error(`Route ${key} is not declared for function ${fn} in functions/routes.ts`);
 	}
-	return async (event: ApiEvent): Promise<APIGatewayProxyResultV2> => {
+	return async (event: ApiEvent, context?: Context): Promise<APIGatewayProxyResultV2> => {
 		const requestId = event.requestContext?.requestId ?? "local";
+		startInvocation(context, { requestId, route: event.routeKey });
 		try {
 			const route = routeIndex.get(event.routeKey);
 			const impl = route && route.fn === fn ? impls[event.routeKey] : undefined;

@@ -1,9 +1,10 @@
 // Lambda entry of the platform's own OIDC provider (`ANY /oidc/{proxy+}`), in the aws-cn stage and, through
 // the local gateway, in local mode. Configuration is read once at cold start; the provider (keys from
 // Secrets Manager or .local/, table, clients) is built on the first request and reused.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createDocClient } from "../commons/clients/dynamo";
 import { requireConfig } from "../commons/config";
+import { logger, startInvocation } from "../commons/observability";
 import { createProvider, providerCallback, WEB_CLIENT_ID, webClient } from "../auth/provider/config";
 import { dynamoAdapterFactory } from "../auth/provider/dynamo-adapter";
 import { loadSigningKeys } from "../auth/provider/keys";
@@ -44,7 +45,8 @@ const build = async (): Promise<Callback> => {
 	return providerCallback(provider);
 };
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+export const handler = async (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+	startInvocation(context, { requestId: event.requestContext?.requestId });
 	app ??= build().catch((e: unknown) => {
 		app = undefined; // let the next invocation retry (e.g. Secrets Manager was briefly unreachable)
 		throw e;
@@ -52,7 +54,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
 	try {
 		return await runNodeCallback(await app, event, { publicUrl: settings.issuer });
 	} catch (e) {
-		console.error(JSON.stringify({ level: "ERROR", message: "oidc handler failed", error: (e as Error).message }));
+		logger.error("oidc handler failed", { error: (e as Error).message });
 		return { statusCode: 500, headers: { "content-type": "application/json", "cache-control": "no-store" }, body: '{"error":"server_error"}' };
 	}
 };

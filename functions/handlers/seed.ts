@@ -8,8 +8,9 @@
 // provider framework function is needed; that works the same in aws and aws-cn. Whatever happens, it
 // answers: a seed that throws is reported as FAILED with the reason, and the stack rolls back instead of
 // waiting an hour for a timeout.
-import type { CloudFormationCustomResourceEvent } from "aws-lambda";
+import type { CloudFormationCustomResourceEvent, Context } from "aws-lambda";
 import { getApp } from "../commons/app";
+import { logger, startInvocation } from "../commons/observability";
 import { RetryableError, withRetry } from "../commons/retry";
 import { codeCatalog } from "../core/catalog/index";
 
@@ -24,8 +25,6 @@ export interface SeedResponse {
 	LogicalResourceId: string;
 	Data: Record<string, number>;
 }
-
-const log = (level: string, extra: object) => console.error(JSON.stringify({ level, fn: "seed", ...extra }));
 
 /** Run the seed for one custom-resource event and build CloudFormation's answer (pure apart from `seed`). */
 export const seedResponse = async (event: CloudFormationCustomResourceEvent, seed: () => Promise<{ written: number; kept: number }>): Promise<SeedResponse> => {
@@ -57,8 +56,11 @@ export const respond = async (url: string, body: SeedResponse): Promise<void> =>
 	);
 };
 
-export const handler = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
+export const handler = async (event: CloudFormationCustomResourceEvent, context?: Context): Promise<void> => {
+	startInvocation(context, { requestId: event.RequestId });
 	const result = await seedResponse(event, () => getApp().catalogRepo.seed(codeCatalog()));
-	log(result.Status === "SUCCESS" ? "info" : "error", { requestType: event.RequestType, reason: result.Reason });
+	const details = { requestType: event.RequestType, reason: result.Reason };
+	if (result.Status === "SUCCESS") logger.info("catalog seed answered", details);
+	else logger.error("catalog seed failed", details);
 	await respond(event.ResponseURL, result);
 };
