@@ -138,15 +138,7 @@ export const STATUSES: readonly IndicatorStatus[] = ["achieved", "on-track", "be
 
 type Labels<K extends string> = Record<K, { zh: string; en: string }>;
 
-export const STATUS_LABELS: Labels<IndicatorStatus> = {
-	achieved: { zh: "已达标", en: "Achieved" },
-	"on-track": { zh: "符合进度", en: "On track" },
-	behind: { zh: "落后进度", en: "Behind" },
-	"off-track": { zh: "偏离目标", en: "Off track" },
-	uncertain: { zh: "事件数少，难以判断", en: "Too few events to judge" },
-	provisional: { zh: "数据不完整", en: "Provisional (incomplete)" },
-	"no-data": { zh: "暂无数据", en: "No data" },
-};
+export { STATUS_LABELS } from "../core/labels";
 
 /** Text colour, background and a symbol per status: the label always carries the meaning, colour only helps. */
 export const STATUS_COLORS: Record<IndicatorStatus, { fg: string; bg: string; chart: string; symbol: string }> = {
