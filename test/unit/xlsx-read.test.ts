@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { decodeText, parseCsv, readCsv } from "../../functions/commons/csv-read";
 import { AppError } from "../../functions/commons/errors";
 import { columnIndex, decodeXmlText, parseCellRef, readXlsx } from "../../functions/commons/xlsx-read";
-import { writeXlsx } from "../../functions/summary/xlsx";
+import { writeXlsx } from "../../functions/commons/xlsx-write";
 
 /** Overwrites the uncompressed size an entry's central-directory record declares. */
 const declareSize = (zip: Uint8Array, name: string, size: number): void => {
