@@ -277,7 +277,7 @@ export const en: Record<MessageKey, string> = {
 	"admin.recipients": "Summary recipients",
 	"admin.plans": "Plans and targets",
 	"admin.data": "Data tools",
-	"admin.unitsText": "Maintain the division, 垦区 and reporting units; disable units that no longer report.",
+	"admin.unitsText": "Maintain the division, its areas and the reporting units; disable units that no longer report.",
 	"admin.usersText": "Create users, assign roles and org scope, disable accounts.",
 	"admin.recipientsText": "Who receives the monthly summary email.",
 	"admin.plansText": "Edit plan targets and add plans (e.g. the 15th five-year plan).",
