@@ -103,6 +103,10 @@ export const errorResponse = (e: unknown, requestId: string, log: (msg: string, 
 	return jsonResponse(STATUS[kind], { error: { code: kind, message, requestId } } satisfies ErrorBody, transient ? { "retry-after": "1" } : {});
 };
 
+/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / RFC 5987), for file downloads. */
+export const contentDisposition = (filename: string, ascii: string): string =>
+	`attachment; filename="${ascii.replace(/["\\]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+
 const defaultLog = (level: string, extra: unknown) => {
 	const { message, ...rest } = extra as { message?: string };
 	const details = { ...rest, ...(message !== undefined ? { error: message } : {}) };

@@ -2,9 +2,8 @@
 // The query is validated here, at the edge; the access policy has already checked roles and the orgUnit scope.
 import * as z from "zod";
 import type { App } from "../commons/app";
-import { parseWith, type RouteImpl } from "../commons/http";
+import { contentDisposition, parseWith, type RouteImpl } from "../commons/http";
 import type { AnalyticsService } from "../commons/services/analytics";
-import { contentDisposition } from "../commons/services/imports";
 import { XLSX_CONTENT_TYPE } from "../summary/xlsx";
 import { createEvaluationService } from "./load";
 import { DOCX_CONTENT_TYPE, renderEvaluationDocx } from "./render-docx";

@@ -4,14 +4,14 @@
 process.env.LOCK_DAY = "31";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createImportService } from "../../functions/commons/services/imports";
+import { createImportService } from "../../functions/imports/import-service";
 import { readXlsx } from "../../functions/commons/xlsx-read";
 import { formElements } from "../../functions/core/catalog-index";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import type { SheetCell } from "../../functions/core/import-sheet";
 import { addMonths, currentMonth } from "../../functions/core/periods";
 import type { ValueMap } from "../../functions/core/types";
-import { writeXlsx } from "../../functions/summary/xlsx";
+import { writeXlsx } from "../../functions/commons/xlsx-write";
 import { type Caller, type Harness, startHarness } from "../support/harness";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -1,0 +1,23 @@
+// Edge schemas of the import and export routes (functions/handlers/admin.ts).
+import * as z from "zod";
+import { periodParamSchema, planIdSchema } from "../commons/schemas";
+
+const flag = z.enum(["true", "false", "1", "0"], { error: "应为 true 或 false (must be true or false)" }).transform((v) => v === "true" || v === "1");
+
+export const importQuerySchema = z
+	.object({
+		dryRun: flag.optional(),
+		/** Read this sheet of an .xlsx instead of the first. */
+		sheet: z.string().min(1).max(31).optional(),
+	})
+	.passthrough();
+
+/** A client-chosen import id: re-posting with the same key resumes or replays that import. */
+export const importIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, { error: "导入编号应为8-64位字母、数字、- 或 _ (8-64 letters, digits, - or _)" });
+
+export const exportQuerySchema = z
+	.object({
+		period: periodParamSchema.optional(),
+		plan: planIdSchema.optional(),
+	})
+	.passthrough();
