@@ -10,7 +10,6 @@ import { listFiles, readSource } from "../support/source-scan";
  */
 const READS_ENV_PENDING = [
 	"functions/commons/services/summaries.ts", // POWERTOOLS_* for hand-written metrics; moving into functions/summary/
-	"functions/commons/services/reminders.ts", // being reworked by the summary feature's owner
 	"functions/summary/charts.ts", // SUMMARY_ASSETS_DIR for the chart fonts
 ];
 
