@@ -14,11 +14,15 @@
 //   event lands in the dead-letter queue, which has its own alarm.
 import * as z from "zod";
 import { getApp } from "../commons/app";
+import { requireConfig } from "../commons/config";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";
 import { createReminderService, type ReminderService, type ScheduledNoticeResult } from "../commons/services/reminders";
 import { createSummaryService, type RunResult, type SummaryService } from "../commons/services/summaries";
 import { isMonth } from "../core/periods";
+
+// A deploy without a table or a sender address (or with a malformed setting) fails at init, not at the run.
+requireConfig("tableName", "mailFrom");
 
 const overrides = z.object({
 	/** summary (default): the monthly run; catch-up: the latest due month, then archive-only backfill. */

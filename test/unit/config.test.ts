@@ -82,6 +82,10 @@ describe("a handler with a bad environment fails at init, naming the variable", 
 		await expect(coldStart("summaries", { MAIL_FROM: undefined })).rejects.toThrow(/MAIL_FROM/);
 	});
 
+	it("a malformed LOCK_DAY fails the import of the scheduled summary job", async () => {
+		await expect(coldStart("summary-job", { LOCK_DAY: "20th" })).rejects.toThrow(/LOCK_DAY must be a whole number/);
+	});
+
 	it("a missing OIDC_ISSUER fails the import of the oidc function", async () => {
 		await expect(coldStart("oidc", { OIDC_ISSUER: undefined, OIDC_REDIRECT_URIS: "https://a/cb" })).rejects.toThrow(/OIDC_ISSUER/);
 	});
