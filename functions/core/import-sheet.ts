@@ -200,6 +200,9 @@ const resolveHeader = (idx: UnitIdx, raw: string, byZhName: Map<string, string>)
 	for (const [meta, aliases] of Object.entries(META_ALIASES) as [MetaColumn, string[]][]) if (aliases.includes(norm)) return { meta };
 	const asCode = halfWidth(raw).trim().toUpperCase();
 	if (idx.elementByCode.has(asCode)) return { code: asCode };
+	// The export's own header, "实有床位数（BEDS）": the code in the closing brackets decides.
+	const bracketed = /\(\s*([A-Z0-9_]+)\s*\)$/.exec(asCode)?.[1];
+	if (bracketed && idx.elementByCode.has(bracketed)) return { code: bracketed };
 	const byName = byZhName.get(nameKey(raw));
 	return byName ? { code: byName } : null;
 };
@@ -569,13 +572,16 @@ export const exportElements = (idx: Pick<CatalogIndex, "elementByCode" | "catalo
 
 export const STATUS_TEXT: Record<SubmissionStatus, string> = { draft: "草稿", submitted: "待审核", returned: "已退回", approved: "已审核" };
 
+/** An element's column in the export: its Chinese name with the code, "实有床位数（BEDS）" (issue 18). */
+export const elementHeader = (e: Pick<DataElement, "code" | "name">): string => `${e.name.zh}（${e.code}）`;
+
 /** Header and rows of the import layout for these submissions (units in catalog order). */
 export const exportRows = (
 	idx: Pick<CatalogIndex, "unitById">,
 	elements: DataElement[],
 	subs: ExportSubmission[],
 ): { headers: string[]; rows: (string | number | null)[][] } => {
-	const headers = [META_HEADERS.unitId, META_HEADERS.unitName, META_HEADERS.period, META_HEADERS.action, META_HEADERS.comment, META_HEADERS.status, META_HEADERS.version, ...elements.map((e) => e.code)];
+	const headers = [META_HEADERS.unitId, META_HEADERS.unitName, META_HEADERS.period, META_HEADERS.action, META_HEADERS.comment, META_HEADERS.status, META_HEADERS.version, ...elements.map(elementHeader)];
 	const order = (id: string) => idx.unitById.get(id)?.order ?? 0;
 	const rows = [...subs]
 		.sort((a, b) => order(a.unitId) - order(b.unitId) || a.unitId.localeCompare(b.unitId) || comparePeriods(a.period, b.period))

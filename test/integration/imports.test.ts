@@ -308,7 +308,9 @@ describe("GET /api/exports", () => {
 		expect(same.body).toMatchObject({ created: 0, updated: 0, unchanged: tarimUnits.length });
 
 		// Edit t31's beds in the downloaded sheet and import it back.
-		const bedsCol = (header as SheetCell[]).indexOf("BEDS");
+		// Element columns are headed with the name and the code (issue 18, item 21).
+		const bedsCol = (header as SheetCell[]).indexOf("实有床位数（BEDS）");
+		expect(bedsCol).toBeGreaterThan(6);
 		const t31 = data.find((c) => c[0] === "t31") as SheetCell[];
 		const beds = t31[bedsCol] as number;
 		t31[bedsCol] = beds + 1;

@@ -299,7 +299,8 @@ describe("export layout", () => {
 		expect(p.rows.map((r) => r.outcome)).toEqual(subs.map(() => "unchanged"));
 		// Edit one value: that row is applied, with the exported version as If-Match.
 		const edited = rows.map((r) => [...r]);
-		(edited[0] as SheetCell[])[headers.indexOf("BEDS")] = 1;
+		expect(headers).toContain("实有床位数（BEDS）");
+		(edited[0] as SheetCell[])[headers.indexOf("实有床位数（BEDS）")] = 1;
 		const p2 = planImport({ sheet: parse(table([headers, ...edited])), idx, now: NOW, stored: new Map(subs.map((s) => [s.unitId, [s]])), lockDay: 20 });
 		const changed = p2.apply.flat().filter((a) => !a.unchanged);
 		expect(changed).toHaveLength(1);
