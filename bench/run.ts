@@ -3,7 +3,7 @@
 // or a median measured side by side in this run; machine info and load averages are recorded with them.
 //
 //   BENCH_QUICK=1        fewer rounds and samples (~3-4 minutes here once the datasets are cached)
-//   BENCH_ONLY=a,b       run only these sections (throughput, scale, read, summary, cold, web); the result then
+//   BENCH_ONLY=a,b       run only these sections (throughput, honest, scale, read, summary, cold, web); the result then
 //                        goes to bench/tmp/results-partial.json, never to bench/results.json
 //   BENCH_FRESH=1        rebuild the cached datasets (bench/tmp/datasets-*)
 //   BENCH_BIG=100000     submissions in the large read-scaling table (quick mode: 100000 when cached, else 20000)
@@ -18,6 +18,7 @@ import { openDatasets } from "./lib/datasets";
 import { startStack } from "./lib/stack";
 import { log, round } from "./lib/stats";
 import { runColdStart } from "./sections/cold-start";
+import { runHonest } from "./sections/honest";
 import { runReadScaling } from "./sections/read-scaling";
 import { runScale } from "./sections/scale";
 import { runSummary } from "./sections/summary";
@@ -90,6 +91,18 @@ const main = async () => {
 				freshnessMsP95: tp.freshness.p95,
 			});
 			results.throughput = tp;
+		}
+		const hf = await section("honest", () =>
+			runHonest(stack, quick ? { units: 60, rounds: 4, perRound: 24, readSamples: 40, freshnessSamples: 16 } : { units: 60, rounds: 8, perRound: 32, readSamples: 120, freshnessSamples: 40 }),
+		);
+		if (hf) {
+			Object.assign(results, {
+				carryWriteRatio: hf.carryWriteRatio,
+				carryReadLatencyRatio: hf.carryReadLatencyRatio,
+				freshnessMsMedianCarried: hf.freshnessMs.carried.median,
+				freshnessMsMedianPlain: hf.freshnessMs.plain.median,
+			});
+			results.honestFigures = hf;
 		}
 		const sc = await section("scale", () =>
 			runScale(stack, { levels: [4, 16, 64], shards: 16, perRun: (c) => (quick ? Math.max(2 * c, 48) : Math.max(4 * c, 96)) }),

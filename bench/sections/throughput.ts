@@ -2,10 +2,10 @@
 //    versus the minimal raw write of the very same transaction, alternated in rounds, same N in flight.
 // 2. Freshness: from a submit's 2xx until GET /api/progress shows the new figures.
 import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { Doc } from "../../functions/commons/clients/dynamo";
 import { SubmissionRepo, type StoredSubmission } from "../../functions/commons/submission-repo";
 import { currentMonth, deadline, lockDate } from "../../functions/core/periods";
 import type { ValueMap } from "../../functions/core/types";
+import { capturingDoc } from "../lib/capture";
 import type { Stack } from "../lib/stack";
 import { api } from "../lib/stack";
 import { log, median, round, runPool, summarize } from "../lib/stats";
@@ -18,20 +18,6 @@ export interface ThroughputOptions {
 	freshnessSamples: number;
 }
 
-/** Captures the TransactWriteItems a real commit would send (reads go to the table), without sending it. */
-const capturingDoc = (inner: Doc, out: TransactWriteCommandInput[]): Doc =>
-	new Proxy(inner, {
-		get(target, prop, receiver) {
-			if (prop !== "send") return Reflect.get(target, prop, receiver);
-			return async (command: { constructor: { name: string }; input: unknown }) => {
-				if (command.constructor.name === "TransactWriteCommand") {
-					out.push(command.input as TransactWriteCommandInput);
-					return {};
-				}
-				return (inner.send as (c: unknown) => Promise<unknown>)(command);
-			};
-		},
-	}) as Doc;
 
 export const runThroughput = async (stack: Stack, o: ThroughputOptions) => {
 	const now = new Date();

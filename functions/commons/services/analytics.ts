@@ -232,13 +232,17 @@ export const createAnalyticsService = (app: App) => {
 	const pointsFor = (idx: CatalogIndex, org: OrgUnit, data: OrgData, indicator: Indicator, target: { plan: Plan; pi: PlanIndicator } | undefined, periods: string[], m: Mode, baseData?: OrgData): SeriesPoint[] =>
 		periods.map((p) => pointOf(p, judged(idx, org, data, p, m, indicator, target, baseData)));
 
-	/** The latest month, at most a year back, whose reporting is not provisional (the dashboard opens on it). */
-	const latestFinalMonth = async (idx: CatalogIndex, org: OrgUnit, m: Mode): Promise<string> => {
+	/**
+	 * The latest month, at most a year back, whose reporting is not provisional (the dashboard opens on it),
+	 * with the items read to find it: they cover every month from January of the year before, so the
+	 * progress read that follows can use them instead of reading again.
+	 */
+	const latestFinalMonth = async (idx: CatalogIndex, org: OrgUnit, m: Mode): Promise<{ period: string; data: OrgData; from: string }> => {
 		const current = currentMonth(app.now());
 		const from = addMonths(current, -DEFAULT_PERIOD_LOOKBACK);
 		const data = await orgData(idx, org, from, current);
-		for (let p = current; p >= from; p = addMonths(p, -1)) if (!reportingOf(idx, org, data, p, m).provisional) return p;
-		return addMonths(current, -1);
+		for (let p = current; p >= from; p = addMonths(p, -1)) if (!reportingOf(idx, org, data, p, m).provisional) return { period: p, data, from };
+		return { period: addMonths(current, -1), data, from };
 	};
 
 	interface ProgressQuery {
@@ -257,12 +261,15 @@ export const createAnalyticsService = (app: App) => {
 		if (org.level === "unit") return unitProgress(idx, org, q);
 		const plan = planOf(idx, q.planId);
 		const m = mode(q.approvedOnly);
-		const period = q.period ?? (await latestFinalMonth(idx, org, m));
 		const needsBase = plan.indicators.some((pi) => !pi.baseline);
 		const base = String(plan.baseYear);
+		const [found, baseData] = await Promise.all([q.period ? undefined : latestFinalMonth(idx, org, m), needsBase ? orgData(idx, org, base, base) : undefined]);
+		const period = q.period ?? (found?.period as string);
 		const trendMonths = q.trend && isMonth(period) ? monthRange(addMonths(period, 1 - q.trend), period) : [];
 		const from = trendMonths[0] ?? period;
-		const [data, baseData] = await Promise.all([orgData(idx, org, from, period), needsBase ? orgData(idx, org, base, base) : undefined]);
+		// The default period's search already read every month from January of its first year onwards.
+		const reuse = found && from.slice(0, 4) >= found.from.slice(0, 4);
+		const data = reuse ? found.data : await orgData(idx, org, from, period);
 		const counts = emptyCounts();
 		const rows: ProgressRow[] = [];
 		for (const pi of [...plan.indicators].sort((a, b) => a.order - b.order)) {
