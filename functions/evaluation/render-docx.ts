@@ -21,6 +21,7 @@ import {
 	WidthType,
 } from "docx";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { logger } from "../commons/observability";
 import type { EvaluationReport, EvaluationRow } from "../core/api-types";
 import type { IndicatorStatus, Locale } from "../core/types";
 import { initChartRenderer, rasterise, statusOverviewSvg, trendSvg } from "../summary/charts";
@@ -172,7 +173,7 @@ async function charts(report: EvaluationReport, locale: Locale): Promise<Paragra
 		await initChartRenderer();
 	} catch (e) {
 		// The chart font and wasm ship with the summary functions; without them the report goes out without charts.
-		console.warn(JSON.stringify({ level: "warn", message: "evaluation charts skipped", error: (e as Error).message }));
+		logger.warn("evaluation charts skipped", { error: (e as Error).message });
 		return [];
 	}
 	const rows = report.groups.flatMap((g) => g.rows);
