@@ -11,7 +11,6 @@ import { listFiles, readSource } from "../support/source-scan";
 const HAND_WRITTEN_PENDING = [
 	"functions/commons/services/reminders.ts", // notice metrics and logs; the summary feature's owner is moving it
 	"functions/commons/services/summaries.ts", // run metrics and logs; moving into functions/summary/
-	"functions/metadata/rebuild.ts", // the metadata rebuild job, being written now
 	"functions/summary/deliver.ts", // the delivery log adapter
 ];
 
