@@ -61,6 +61,21 @@ export const routes: RouteDef[] = [
 	{ method: "PUT", path: "/api/admin/plans/{planId}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/admin/audit", fn: "admin", roles: ["admin"], scope: none },
 
+	// metadata without a deploy: elements, indicators, rules, aggregate rebuild, catalog transfer (issue 15)
+	{ method: "GET", path: "/api/admin/metadata", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/data-elements", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/data-elements/{code}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/indicators", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/indicators/{code}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/indicators/preview", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "DELETE", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/rebuild-aggregates", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/rebuild-aggregates/{jobId}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/catalog/export", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/catalog/import", fn: "admin", roles: ["admin"], scope: none },
+
 	// monthly summaries (issue 6)
 	{ method: "GET", path: "/api/summaries", fn: "summaries", roles: ["approver", "leader", "admin"], scope: orgQuery },
 	{ method: "GET", path: "/api/summaries/{month}/{scope}", fn: "summaries", roles: ["approver", "leader", "admin"], scope: { kind: "summary-scope" } },

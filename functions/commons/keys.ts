@@ -96,4 +96,9 @@ export const keys = {
 
 	// --- bulk imports ---
 	importJob: (id: string): Key => ({ pk: `IMPORT#${id}`, sk: "JOB" }),
+
+	// --- aggregate rebuilds (metadata changes, repairs) ---
+	rebuildJob: (id: string): Key => ({ pk: `REBUILD#${id}`, sk: "JOB" }),
+	/** The one running rebuild, if any, and the elements whose figures it is recalculating. */
+	rebuildActive: (): Key => ({ pk: "REBUILD", sk: "ACTIVE" }),
 } as const;

@@ -56,9 +56,15 @@ export const reportingUnitsUnder = (idx: Pick<CatalogIndex, "unitById">, orgId: 
 export const childrenOf = (idx: Pick<CatalogIndex, "unitById">, orgId: string): OrgUnit[] =>
 	[...idx.unitById.values()].filter((u) => u.parentId === orgId).sort((a, b) => a.order - b.order);
 
-/** The data elements on a unit type's form for monthly or yearly periods. */
-export const formElements = (elements: Iterable<DataElement>, type: UnitType | undefined, frequency: "monthly" | "yearly"): DataElement[] =>
-	[...elements].filter((e) => type !== undefined && e.frequency === frequency && e.reportedBy.includes(type));
+/**
+ * The data elements on a unit type's form for monthly or yearly periods; retired ones are left off. With a
+ * period, an element made required after it (`requiredFrom`) is optional there, so past forms stay valid.
+ */
+export const formElements = (elements: Iterable<DataElement>, type: UnitType | undefined, frequency: "monthly" | "yearly", period?: string): DataElement[] =>
+	[...elements]
+		.filter((e) => type !== undefined && e.frequency === frequency && e.reportedBy.includes(type) && !e.retired)
+		.sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
+		.map((e) => (period !== undefined && e.requiredFrom !== undefined && e.requiredToSubmit && period < e.requiredFrom.slice(0, period.length) ? { ...e, requiredToSubmit: false } : e));
 
 /**
  * The plan a dashboard, an export or a summary uses when none is asked for: the most recent plan that has

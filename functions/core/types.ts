@@ -83,6 +83,12 @@ export interface DataElement {
 	 * DEFAULT_CARRY_FORWARD_MONTHS (3); at most MAX_CARRY_FORWARD_MONTHS (12).
 	 */
 	carryForwardMonths?: number;
+	/** Position within its form section (stable: elements without one keep catalog order, as 0). */
+	order?: number;
+	/** Retired by an admin: hidden on new forms; its data is kept and still aggregated. */
+	retired?: boolean;
+	/** `YYYY-MM` from which `requiredToSubmit` applies (set when an admin makes it required mid-year). */
+	requiredFrom?: PeriodId;
 }
 
 export const DEFAULT_CARRY_FORWARD_MONTHS = 3;

@@ -10,6 +10,7 @@ import { monthSchema, periodParamSchema, periodSchema, planIdSchema } from "../c
 import { XLSX_CONTENT_TYPE } from "../commons/xlsx-write";
 import { createExportService } from "../imports/export-service";
 import { createImportService } from "../imports/import-service";
+import { createMetadataRoutes } from "../metadata/routes";
 import { exportQuerySchema, importIdSchema, importQuerySchema } from "../imports/schemas";
 
 const app = getApp();
@@ -66,6 +67,7 @@ export const handler = createHandler(
 			const q = parseWith(auditQuery, req.query);
 			return { body: { events: await admin.audit.list(q.month ?? app.now().toISOString().slice(0, 7)) } };
 		},
+		...createMetadataRoutes(app),
 	},
 	{ catalog: app.catalog },
 );

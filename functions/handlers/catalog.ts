@@ -14,7 +14,11 @@ export const handler = createHandler(
 		"GET /api/plans": async () => ({ body: await views.plans() }),
 		"GET /api/indicators": async (req) => ({ body: await views.indicators(parseWith(planQuerySchema, req.query).plan) }),
 		"GET /api/units": async () => ({ body: await views.units() }),
-		"GET /api/data-elements": async () => ({ body: await views.dataElements() }),
+		"GET /api/data-elements": async (req) => {
+			// Retired elements (hidden on forms, data kept) are listed for admins only.
+			const body = await views.dataElements();
+			return { body: req.principal?.roles.includes("admin") ? body : { ...body, elements: body.elements.filter((e) => !e.retired) } };
+		},
 	},
 	{ catalog: app.catalog },
 );

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { UserStore } from "../../auth/user-store";
 import { userDirectoryFromConfig } from "../../auth/user-directory";
 import { parseFormula } from "../../core/formula";
+import { planRetiredRefs } from "../../core/metadata-rules";
 import type { OrgUnit, Plan } from "../../core/types";
 import type { App } from "../app";
 import { AuditRepo } from "../audit-repo";
@@ -122,6 +123,8 @@ export const createAdminService = (app: App) => {
 					}
 				}
 			});
+			// A new plan (or a new row on one) must not start monitoring an element that is no longer collected.
+			Object.assign(fields, planRetiredRefs(body, idx.planById.get(planId), idx.catalog));
 			if (Object.keys(fields).length) throw new AppError("bad-request", "规划内容有误 (invalid plan)", fields);
 			for (const ind of idx.catalog.indicators) parseFormula(ind.numerator);
 			const plan: Plan = { id: planId, ...body } as Plan;

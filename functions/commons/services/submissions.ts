@@ -70,7 +70,7 @@ const formFor = (idx: CatalogIndex, unitId: string, period: string, now: Date): 
 	if (!unit || unit.level !== "unit") throw notFound(`未知填报单位 ${unitId} (unknown reporting unit)`);
 	if (isMonth(period) && isFutureMonth(period, now)) throw new AppError("bad-request", "不能填报未来的月份 (cannot report a future month)", { period: "未来期间 (future period)" });
 	if (isYear(period) && Number(period) > now.getUTCFullYear()) throw new AppError("bad-request", "不能填报未来的年份 (cannot report a future year)", { period: "未来期间 (future period)" });
-	const elements = formElements(idx.elementByCode.values(), unit.type, isMonth(period) ? "monthly" : "yearly");
+	const elements = formElements(idx.elementByCode.values(), unit.type, isMonth(period) ? "monthly" : "yearly", period);
 	if (elements.length === 0) throw new AppError("bad-request", "该单位在此期间没有需要填报的数据 (this unit reports nothing for this kind of period)", { period: "该单位不填报此类期间 (not a reporting period for this unit)" });
 	return { elements };
 };
