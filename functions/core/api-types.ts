@@ -376,3 +376,28 @@ export interface EvaluationReport {
 	/** Written from the data only: 总体情况, 约束性指标, 主要问题, 数据说明. */
 	paragraphs: { overall: I18nText; binding: I18nText; problems: I18nText; data: I18nText };
 }
+
+/**
+ * Where a plan baseline came from (stored on the baseline itself): 平台数据 — the platform's own figure for the
+ * base year, with the coverage behind it — or entered by hand. Absent on the seeded plans' printed baselines.
+ */
+export interface BaselineProvenance {
+	source: "platform" | "manual";
+	/** Platform baselines: units that reported / were expected for the figure, and the rate. */
+	coverage?: { reported: number; expected: number; rate: number };
+	/** Platform baselines: the figure was provisional (coverage below the threshold) when it was taken. */
+	provisional?: boolean;
+	/** Platform baselines: the newest write the figure included. */
+	asOf?: string;
+}
+
+/** POST /api/admin/plans with copyFrom: the stored plan and how its baselines were filled. */
+export interface PlanCopyResult {
+	plan: import("./types").Plan;
+	copiedFrom: string;
+	baseYear: number;
+	/** Baselines filled from the platform's figures. */
+	fromPlatform: number;
+	/** Indicators with no platform figure for the base year: their baseline is left for an admin to enter. */
+	missing: string[];
+}
