@@ -20,6 +20,7 @@ import type {
 } from "./api-types";
 import { roundTo } from "./indicator-eval";
 import { meetsTargetValue, project } from "./projection";
+import { targetText } from "./target-text";
 import { EPSILON, evaluateStatus, finalTarget, goodness, pathOrigin, type TargetContext } from "./targets";
 import type { DataElement, I18nText, Indicator, IndicatorGroup, Plan, PlanIndicator } from "./types";
 
@@ -289,10 +290,12 @@ const pct = (ratio: number): string => `${Math.round(ratio * 100)}%`;
 const uomZh = (r: EvaluationRow): string => r.uom.zh;
 const uomEn = (r: EvaluationRow): string => (r.uom.en === "%" || r.uom.en === "‰" ? r.uom.en : r.uom.en ? ` ${r.uom.en}` : "");
 const listZh = (xs: string[]): string => xs.join("、");
+/** The plans print targets in Chinese only: English renders the target from its kind. */
+const targetEn = (r: EvaluationRow): string => (r.target ? targetText(r.target, "en", r.uom.en) : "—");
 const listEn = (xs: string[]): string => (xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)}`);
 const baselineZh = (r: EvaluationRow): string => (r.baseline ? `基线${r.baseline.printed}（${r.baseline.year}年）` : r.origin ? `基线未列，以${r.origin.year}年${fmt(r.origin.value, r.decimals)}为起点` : "基线未列");
 const baselineEn = (r: EvaluationRow): string =>
-	r.baseline ? `baseline ${r.baseline.printed} (${r.baseline.year})` : r.origin ? `no printed baseline, measured from ${fmt(r.origin.value, r.decimals)} in ${r.origin.year}` : "no printed baseline";
+	r.baseline ? `baseline ${fmt(r.baseline.value, r.decimals)} (${r.baseline.year})` : r.origin ? `no printed baseline, measured from ${fmt(r.origin.value, r.decimals)} in ${r.origin.year}` : "no printed baseline";
 
 const verdictZh = (r: EvaluationRow): string => {
 	if (r.value === null) return "暂无数据";
@@ -320,8 +323,8 @@ const rowSentenceZh = (r: EvaluationRow, year: number): string =>
 		: `${r.name.zh}：${baselineZh(r)}，目标${r.target?.printed ?? "—"}，${year}年${fmt(r.value, r.decimals)}${uomZh(r)}${r.provisional ? "（数据不完整）" : ""}${progressZh(r)}，${verdictZh(r)}。`;
 const rowSentenceEn = (r: EvaluationRow, year: number): string =>
 	r.value === null
-		? `${r.name.en}: ${baselineEn(r)}, target ${r.target?.printed ?? "—"}, no data for ${year}.`
-		: `${r.name.en}: ${baselineEn(r)}, target ${r.target?.printed ?? "—"}, ${year} ${fmt(r.value, r.decimals)}${uomEn(r)}${r.provisional ? " (provisional)" : ""}${progressEn(r)}; ${verdictEn(r)}.`;
+		? `${r.name.en}: ${baselineEn(r)}, target ${targetEn(r)}, no data for ${year}.`
+		: `${r.name.en}: ${baselineEn(r)}, target ${targetEn(r)}, ${year} ${fmt(r.value, r.decimals)}${uomEn(r)}${r.provisional ? " (provisional)" : ""}${progressEn(r)}; ${verdictEn(r)}.`;
 
 const countRows = (rows: readonly EvaluationRow[]): EvaluationCounts => ({
 	indicators: rows.length,
@@ -341,6 +344,8 @@ const overallText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => 
 	const rows = report.groups.flatMap((g) => g.rows);
 	const plan = report.planName;
 	const where = report.orgName;
+	const bindingZh = c.binding ? `，其中约束性指标${c.binding}项` : "";
+	const bindingEn = c.binding ? `, ${c.binding} of them binding` : "";
 	if (report.kind === "final") {
 		const missedBinding = rows.filter((r) => r.nature === "binding" && r.met === false).map((r) => r.name);
 		const uncertain = rows.filter((r) => r.met !== null && r.met !== undefined && r.status === "uncertain").length;
@@ -348,10 +353,10 @@ const overallText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => 
 		const cautionZh = uncertain || provisional ? `（其中${[uncertain ? `${uncertain}项事件数少、区间跨越目标，难以确认` : "", provisional ? `${provisional}项数据不完整，为暂定判断` : ""].filter(Boolean).join("，")}）` : "";
 		const cautionEn = uncertain || provisional ? ` (${[uncertain ? `${uncertain} rest on so few events that the interval straddles the target` : "", provisional ? `${provisional} on incomplete data, provisionally` : ""].filter(Boolean).join("; ")})` : "";
 		return {
-			zh: `《${plan.zh}》共监测${c.indicators}项指标，其中约束性指标${c.binding}项。${report.year}年为规划目标年${report.year > report.targetYear ? `后第${report.year - report.targetYear}年` : ""}，${where.zh}已达成${c.met}项，未达成${c.notMet}项${c.noData ? `，${c.noData}项暂无数据` : ""}${cautionZh}。${
+			zh: `《${plan.zh}》共监测${c.indicators}项指标${bindingZh}。${report.year}年为规划目标年${report.year > report.targetYear ? `后第${report.year - report.targetYear}年` : ""}，${where.zh}已达成${c.met}项，未达成${c.notMet}项${c.noData ? `，${c.noData}项暂无数据` : ""}${cautionZh}。${
 				c.binding ? (missedBinding.length ? `约束性指标中${missedBinding.length}项未达成（${listZh(missedBinding.map((n) => n.zh))}）。` : "约束性指标全部达成。") : ""
 			}`,
-			en: `The ${plan.en} monitors ${c.indicators} indicators, ${c.binding} of them binding. In ${report.year}${report.year === report.targetYear ? ", the target year," : ""} ${where.en} met ${c.met} and missed ${c.notMet}${c.noData ? `; ${c.noData} have no data` : ""}${cautionEn}. ${
+			en: `The ${plan.en} monitors ${c.indicators} indicators${bindingEn}. In ${report.year}${report.year === report.targetYear ? ", the target year," : ""} ${where.en} met ${c.met} and missed ${c.notMet}${c.noData ? `; ${c.noData} have no data` : ""}${cautionEn}. ${
 				c.binding ? (missedBinding.length ? `${missedBinding.length} binding indicator${missedBinding.length > 1 ? "s were" : " was"} missed (${listEn(missedBinding.map((n) => n.en))}).` : "Every binding indicator was met.") : ""
 			}`.trim(),
 		};
@@ -359,10 +364,10 @@ const overallText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => 
 	const achievedEarly = rows.filter((r) => r.value !== null && r.status === "achieved").length;
 	const yearOfPlan = report.year - report.baseYear;
 	return {
-		zh: `《${plan.zh}》共监测${c.indicators}项指标，其中约束性指标${c.binding}项。${report.year}年为规划期第${yearOfPlan}年，时间进度${pct(report.elapsed)}。${where.zh}${c.halfwayPassed}项指标达到“时间过半、任务过半”要求，${c.halfwayFailed}项未达到${c.halfwayUnjudged ? `，${c.halfwayUnjudged}项无法判断（无数据或无基线）` : ""}；其中已提前达到目标值${achievedEarly}项。${
+		zh: `《${plan.zh}》共监测${c.indicators}项指标${bindingZh}。${report.year}年为规划期第${yearOfPlan}年，时间进度${pct(report.elapsed)}。${where.zh}${c.halfwayPassed}项指标达到“时间过半、任务过半”要求，${c.halfwayFailed}项未达到${c.halfwayUnjudged ? `，${c.halfwayUnjudged}项无法判断（无数据或无基线）` : ""}；其中已提前达到目标值${achievedEarly}项。${
 			c.binding ? `约束性指标中${c.bindingNotMet}项未达到进度要求。` : ""
 		}`,
-		en: `The ${plan.en} monitors ${c.indicators} indicators, ${c.binding} of them binding. ${report.year} is year ${yearOfPlan} of the plan period, ${pct(report.elapsed)} of the time. In ${where.en}, ${c.halfwayPassed} indicators are on pace (at least as far along as the time elapsed), ${c.halfwayFailed} are not${c.halfwayUnjudged ? `, and ${c.halfwayUnjudged} cannot be judged (no data or no baseline)` : ""}; ${achievedEarly} already meet their target. ${
+		en: `The ${plan.en} monitors ${c.indicators} indicators${bindingEn}. ${report.year} is year ${yearOfPlan} of the plan period, ${pct(report.elapsed)} of the time. In ${where.en}, ${c.halfwayPassed} indicators are on pace (at least as far along as the time elapsed), ${c.halfwayFailed} are not${c.halfwayUnjudged ? `, and ${c.halfwayUnjudged} cannot be judged (no data or no baseline)` : ""}; ${achievedEarly} already meet their target. ${
 			c.binding ? `${c.bindingNotMet} of the binding indicators are behind the pace.` : ""
 		}`.trim(),
 	};
@@ -403,10 +408,10 @@ const concentrationSentence = (r: EvaluationRow): I18nText | null => {
 	const worst = [...areas].sort((a, b) => goodness(r.direction, a.value as number) - goodness(r.direction, b.value as number))[0];
 	if (!worst) return null;
 	const shortZh = short.length ? `未达目标的垦区有${listZh(short.map((a) => a.name.zh))}` : "各垦区均已达到目标值";
-	const shortEn = short.length ? `${short.length === 1 ? "the 垦区 short of the target is" : "the 垦区 short of the target are"} ${listEn(short.map((a) => a.name.en))}` : "every 垦区 meets the target value";
+	const shortEn = short.length ? `${short.length === 1 ? "the area short of the target is" : "the areas short of the target are"} ${listEn(short.map((a) => a.name.en))}` : "every area meets the target value";
 	return {
 		zh: `分垦区看，${shortZh}，${worst.name.zh}最低（${fmt(worst.value, r.decimals)}）。`,
-		en: `By 垦区, ${shortEn}; ${worst.name.en} is furthest behind (${fmt(worst.value, r.decimals)}).`,
+		en: `By area, ${shortEn}; ${worst.name.en} is furthest behind (${fmt(worst.value, r.decimals)}).`,
 	};
 };
 
@@ -426,7 +431,7 @@ const problemsText = (report: Omit<EvaluationReport, "paragraphs">): I18nText =>
 		const expected = r.expected !== null && report.kind === "mid-term" ? `，按规划进度应为${fmt(r.expected, r.decimals)}` : "";
 		const expectedEn = r.expected !== null && report.kind === "mid-term" ? `, against ${fmt(r.expected, r.decimals)} expected on the plan path` : "";
 		lineZh.push(`（${i + 1}）${r.name.zh}${r.nature === "binding" ? "（约束性）" : ""}${report.year}年为${fmt(r.value, r.decimals)}${uomZh(r)}，目标${r.target?.printed ?? "—"}${expected}${progressZh(r)}。`);
-		lineEn.push(`(${i + 1}) ${r.name.en}${r.nature === "binding" ? " (binding)" : ""} was ${fmt(r.value, r.decimals)}${uomEn(r)} in ${report.year} against a target of ${r.target?.printed ?? "—"}${expectedEn}${progressEn(r)}.`);
+		lineEn.push(`(${i + 1}) ${r.name.en}${r.nature === "binding" ? " (binding)" : ""} was ${fmt(r.value, r.decimals)}${uomEn(r)} in ${report.year} against a target of ${targetEn(r)}${expectedEn}${progressEn(r)}.`);
 		const c = concentrationSentence(r);
 		if (c) {
 			lineZh.push(c.zh);

@@ -4,7 +4,7 @@ import type { EvaluationReport } from "../core/api-types";
 import type { Locale } from "../core/types";
 import { pick } from "../summary/model";
 import { writeXlsx, type XlsxCell, type XlsxSheet } from "../summary/xlsx";
-import { baselineCell, judgementCell, L, natureCell, progressCell, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES, statusCell } from "./text";
+import { baselineCell, judgementCell, targetCell, L, natureCell, progressCell, projectionCells, reportSubtitle, reportTitle, SECTION_TITLES, statusCell } from "./text";
 
 const num = (v: number | null | undefined, decimals: number): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : Number(v.toFixed(decimals)));
 
@@ -43,9 +43,9 @@ export function renderEvaluationXlsx(report: EvaluationReport, locale: Locale): 
 			pick(r.name, locale),
 			pick(r.uom, locale),
 			natureCell(r, locale),
-			baselineCell(r, report),
+			baselineCell(r, report, locale),
 			r.baseline?.year ?? null,
-			r.target?.printed ?? null,
+			r.target ? targetCell(r, locale) : null,
 			num(r.targetValue, r.decimals),
 			num(r.value, r.decimals),
 			r.provisional ? t("是", "yes") : "",

@@ -1,5 +1,6 @@
 // Words and cells shared by the three renderings of an evaluation (docx, xlsx, html), so each says the same.
 import type { EvaluationReport, EvaluationRow, ProjectionVerdict } from "../core/api-types";
+import { targetText } from "../core/target-text";
 import type { Locale } from "../core/types";
 import { formatNumber, NATURE_LABELS, pick, STATUS_LABELS } from "../summary/model";
 
@@ -60,11 +61,16 @@ export const SECTION_TITLES = (locale: Locale) => {
 const fmt = formatNumber;
 const pct = (x: number | null): string => (x === null || !Number.isFinite(x) ? "—" : `${Math.round(x * 100)}%`);
 
-export function baselineCell(r: EvaluationRow, report: EvaluationReport): string {
+export function baselineCell(r: EvaluationRow, report: EvaluationReport, locale: Locale = "zh-CN"): string {
 	if (!r.baseline) return "—";
+	// The printed form is Chinese ("19.1 （2013年）"); English gives the number and its year.
+	if (locale === "en") return r.baseline.year === report.baseYear ? fmt(r.baseline.value, r.decimals) : `${fmt(r.baseline.value, r.decimals)} (${r.baseline.year})`;
 	const printed = r.baseline.printed.trim();
 	return r.baseline.year === report.baseYear || printed.includes("年") ? printed : `${printed}（${r.baseline.year}年）`;
 }
+
+/** zh-CN: the target exactly as printed; English: rendered from its kind (core/target-text.ts). */
+export const targetCell = (r: EvaluationRow, locale: Locale): string => (r.target ? targetText(r.target, locale, pick(r.uom, locale)) : "—");
 
 export function valueCell(r: EvaluationRow): string {
 	if (r.value === null) return "—";
@@ -147,8 +153,8 @@ export function mainTable(report: EvaluationReport, locale: Locale): { headers: 
 					pick(r.name, locale),
 					uomCell(r, locale),
 					natureCell(r, locale),
-					baselineCell(r, report),
-					r.target?.printed ?? "—",
+					baselineCell(r, report, locale),
+					targetCell(r, locale),
 					valueCell(r),
 					fmt(r.expected, r.decimals),
 					progressCell(r, locale),

@@ -17,6 +17,7 @@ export const NAV: NavItem[] = [
 	{ href: "/approvals", key: "nav.approvals", roles: ["approver", "admin"] },
 	{ href: "/completeness", key: "nav.completeness", roles: ["approver", "leader", "admin"] },
 	{ href: "/summaries", key: "nav.summaries", roles: ["approver", "leader", "admin"] },
+	{ href: "/evaluation", key: "nav.evaluation", roles: ["approver", "leader", "admin"] },
 	{ href: "/admin", key: "nav.admin", roles: ["admin"] },
 ];
 
