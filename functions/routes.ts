@@ -58,6 +58,7 @@ export const routes: RouteDef[] = [
 	{ method: "POST", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "PATCH", path: "/api/admin/users/{username}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "PUT", path: "/api/admin/units/{unitId}", fn: "admin", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/plans", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "PUT", path: "/api/admin/plans/{planId}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/admin/audit", fn: "admin", roles: ["admin"], scope: none },
 

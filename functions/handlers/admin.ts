@@ -3,15 +3,15 @@
 import * as z from "zod";
 import { getApp } from "../commons/app";
 import { contentDisposition, createHandler, parseWith, type RouteRequest } from "../commons/http";
-import { createAdminService, planBodySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
+import { createAdminService, planBodySchema, planCopySchema, reopenBodySchema, unitBodySchema, userCreateSchema, userPatchSchema } from "../commons/services/admin";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { createSubmissionService } from "../commons/services/submissions";
 import { monthSchema, periodParamSchema, periodSchema, planIdSchema } from "../commons/schemas";
 import { XLSX_CONTENT_TYPE } from "../commons/xlsx-write";
 import { createExportService } from "../imports/export-service";
 import { createImportService } from "../imports/import-service";
-import { createMetadataRoutes } from "../metadata/routes";
 import { exportQuerySchema, importIdSchema, importQuerySchema } from "../imports/schemas";
+import { createMetadataRoutes } from "../metadata/routes";
 
 const app = getApp();
 const admin = createAdminService(app);
@@ -36,6 +36,7 @@ export const handler = createHandler(
 			return { body: view };
 		},
 		"PUT /api/admin/units/{unitId}": async (req) => ({ body: await admin.putUnit(by(req), parseWith(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), req.params.unitId), parseWith(unitBodySchema, req.json())) }),
+		"POST /api/admin/plans": async (req) => ({ status: 201, body: await admin.copyPlan(by(req), parseWith(planCopySchema, req.json()), analytics.progress) }),
 		"PUT /api/admin/plans/{planId}": async (req) => ({ body: await admin.putPlan(by(req), parseWith(planIdSchema, req.params.planId), parseWith(planBodySchema, req.json())) }),
 		"GET /api/admin/users": async () => ({ body: { users: await admin.listUsers() } }),
 		"POST /api/admin/users": async (req) => ({ status: 201, body: await admin.createUser(by(req), parseWith(userCreateSchema, req.json())) }),

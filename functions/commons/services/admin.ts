@@ -4,6 +4,8 @@ import { UserStore } from "../../auth/user-store";
 import { userDirectoryFromConfig } from "../../auth/user-directory";
 import { parseFormula } from "../../core/formula";
 import { planRetiredRefs } from "../../core/metadata-rules";
+import type { PlanCopyResult, ProgressReport } from "../../core/api-types";
+import { planFromActuals } from "../../core/plan-copy";
 import type { OrgUnit, Plan } from "../../core/types";
 import type { App } from "../app";
 import { AuditRepo } from "../audit-repo";
@@ -34,6 +36,16 @@ const target = z.discriminatedUnion("kind", [
 	z.object({ kind: z.literal("proportional"), followsIndicator: z.string().min(1).max(64) }),
 ]);
 const year = z.number().int().min(1990).max(2100);
+/** A baseline, with where it came from (平台数据 with its coverage, or entered by hand; BaselineProvenance). */
+const baselineSchema = z.object({
+	year,
+	value: z.number().finite(),
+	printed: z.string().max(100),
+	source: z.enum(["platform", "manual"]).optional(),
+	coverage: z.object({ reported: z.number().int().min(0), expected: z.number().int().min(0), rate: z.number().min(0).max(1) }).strict().optional(),
+	provisional: z.boolean().optional(),
+	asOf: z.string().max(40).optional(),
+});
 
 export const planBodySchema = z
 	.object({
@@ -51,7 +63,7 @@ export const planBodySchema = z
 						indicatorCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
 						order: z.number().int().min(0).max(1000),
 						group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
-						baseline: z.object({ year, value: z.number().finite(), printed: z.string().max(100) }).nullable(),
+						baseline: baselineSchema.nullable(),
 						targets: z.array(z.object({ year, target, printed: z.string().max(100) })).min(1, { error: "至少一个目标 (at least one target)" }),
 						direction: z.enum(["increase", "decrease"]),
 						nature: z.enum(["binding", "expected"]),
@@ -64,6 +76,20 @@ export const planBodySchema = z
 	})
 	.strict()
 	.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] });
+
+/** POST /api/admin/plans: a new plan from an existing one, with baselines from the platform's figures for `baseYear`. */
+export const planCopySchema = z
+	.object({
+		id,
+		copyFrom: id,
+		baseYear: year,
+		name: i18n,
+		shortName: i18n,
+		startYear: year.optional(),
+		endYear: year.optional(),
+		targetYear: year.optional(),
+	})
+	.strict();
 
 export const userCreateSchema = z
 	.object({
@@ -132,6 +158,26 @@ export const createAdminService = (app: App) => {
 			await app.catalogRepo.putPlan(plan);
 			await audit.record({ at: app.now().toISOString(), by, action: existed ? "plan.update" : "plan.create", target: planId, detail: { indicators: plan.indicators.length } });
 			return plan;
+		},
+		/** A new plan from `copyFrom`, baselines from the division's figures for the base year (core/plan-copy.ts). */
+		copyPlan: async (by: string, body: z.infer<typeof planCopySchema>, progress: (q: { planId: string; period: string; orgUnit: string }) => Promise<ProgressReport>): Promise<PlanCopyResult> => {
+			const idx = await app.catalog();
+			const source = idx.planById.get(body.copyFrom);
+			if (!source) throw new AppError("bad-request", `未知规划 ${body.copyFrom} (unknown plan)`, { copyFrom: "未知规划 (unknown plan)" });
+			if (idx.planById.has(body.id)) throw new AppError("conflict", `规划 ${body.id} 已存在 (plan exists)`, { id: "编号已被使用 (id in use)" });
+			const thisYear = app.now().getUTCFullYear();
+			if (body.baseYear > thisYear) throw new AppError("bad-request", "基期年不能晚于今年 (base year is in the future)", { baseYear: `≤ ${thisYear}` });
+			// The new plan runs as long as the one it copies, from the year after the base year.
+			const span = source.endYear - source.startYear + 1;
+			const startYear = body.startYear ?? body.baseYear + 1;
+			const endYear = body.endYear ?? startYear + span - 1;
+			const targetYear = body.targetYear ?? endYear;
+			if (startYear > endYear || body.baseYear > targetYear) throw new AppError("bad-request", "年份顺序错误 (years out of order)", { endYear: "年份顺序错误 (years out of order)" });
+			const report = await progress({ planId: source.id, period: String(body.baseYear), orgUnit: idx.divisionId });
+			const { plan, fromPlatform, missing } = planFromActuals(source, report.rows, { id: body.id, name: body.name, shortName: body.shortName, baseYear: body.baseYear, startYear, endYear, targetYear, asOf: report.asOf });
+			await app.catalogRepo.putPlan(plan);
+			await audit.record({ at: app.now().toISOString(), by, action: "plan.create", target: plan.id, detail: { copyFrom: source.id, baseYear: body.baseYear, fromPlatform, missing } });
+			return { plan, copiedFrom: source.id, baseYear: body.baseYear, fromPlatform, missing };
 		},
 		listUsers: () => directory().list(),
 		createUser: async (by: string, body: z.infer<typeof userCreateSchema>) => {
