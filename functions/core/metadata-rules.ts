@@ -235,7 +235,9 @@ export const diffCatalog = (current: Catalog, next: Catalog): CatalogChange[] =>
 	diff("indicator", current.indicators, next.indicators, (i) => i.code);
 	diff("rule", current.rules, next.rules, (r) => r.id);
 	diff("plan", current.plans, next.plans, (p) => p.id);
-	if (next.sections.length > 0 && !same(current.sections, next.sections)) out.push({ kind: "sections", key: "sections", change: current.sections.length ? "update" : "create" });
+	// Sections are compared as a set: a document lists them by id, the form orders them by `order`.
+	const byId = (list: Catalog["sections"]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
+	if (next.sections.length > 0 && !same(byId(current.sections), byId(next.sections))) out.push({ kind: "sections", key: "sections", change: current.sections.length ? "update" : "create" });
 	return out;
 };
 

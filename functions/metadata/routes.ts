@@ -7,13 +7,13 @@ import { createCatalogTransfer } from "./catalog-transfer";
 import { previewBodySchema, previewIndicator } from "./preview";
 import { createRebuildService } from "./rebuild";
 import {
-	dryRunQuerySchema,
 	elementCodeSchema,
 	elementCreateSchema,
 	elementUpdateSchema,
 	indicatorCodeSchema,
 	indicatorCreateSchema,
 	indicatorUpdateSchema,
+	importQuerySchema,
 	jobIdSchema,
 	rebuildQuerySchema,
 	rebuildStartSchema,
@@ -61,7 +61,7 @@ export const createMetadataRoutes = (app: App): Record<string, RouteImpl> => {
 		"GET /api/admin/rebuild-aggregates/{jobId}": async (req) => ({ body: await rebuild.status(parseWith(jobIdSchema, req.params.jobId)) }),
 		"GET /api/admin/catalog/export": async () => ({ body: await transfer.exportCatalog(), headers: { "content-disposition": 'attachment; filename="catalog.json"' } }),
 		"POST /api/admin/catalog/import": async (req) => {
-			const q = { ...parseWith(dryRunQuerySchema, req.query), ...parseWith(rebuildQuerySchema, req.query) };
+			const q = parseWith(importQuerySchema, req.query);
 			const r = await transfer.importCatalog(by(req), req.json(), { dryRun: q.dryRun === true, rebuild: q.rebuild === true });
 			return { status: r.job ? 202 : 200, body: r };
 		},

@@ -88,7 +88,7 @@ export type RuleBody = z.infer<typeof ruleBodySchema>;
 const flag = z.enum(["true", "false", "1", "0"], { error: "应为 true 或 false (must be true or false)" }).transform((v) => v === "true" || v === "1");
 /** `?rebuild=true` accepts a change of aggregation on an element with data, and starts the rebuild. */
 export const rebuildQuerySchema = z.object({ rebuild: flag.optional() }).passthrough();
-export const dryRunQuerySchema = z.object({ dryRun: flag.optional() }).passthrough();
+export const importQuerySchema = z.object({ dryRun: flag.optional(), rebuild: flag.optional() }).passthrough();
 
 export const rebuildStartSchema = z
 	.object({
