@@ -200,3 +200,33 @@ export const VERDICT_LABELS: Record<ProjectionVerdict, { zh: string; en: string 
 	unlikely: { zh: "按趋势难以达成", en: "Unlikely on trend" },
 	"not-applicable": { zh: "不适用趋势推算", en: "Projection not applicable" },
 };
+
+/**
+ * The complete years a projection at `period` may use: `fromYear` up to the period's year when the period is
+ * a whole year, else the year before it, and never the current calendar year (its figures are partial).
+ * [] when that leaves fewer than MIN_POINTS years.
+ */
+export function projectionYears(fromYear: number, period: string, currentYear: number): string[] {
+	const periodYear = Number(period.slice(0, 4));
+	const last = Math.min(/^\d{4}$/.test(period) ? periodYear : periodYear - 1, currentYear - 1);
+	if (last - fromYear + 1 < MIN_POINTS) return [];
+	return Array.from({ length: last - fromYear + 1 }, (_, i) => String(fromYear + i));
+}
+
+/**
+ * The projection of one plan indicator as /api/progress carries it: its final target, the value that target
+ * amounts to (targets.targetValue), and its complete, non-provisional yearly values. null when the plan sets
+ * no target or there are fewer than MIN_POINTS values.
+ */
+export function projectPlanIndicator(
+	pi: { targets: { year: number; target: Target }[]; direction: Direction; baseline: { year: number; value: number } | null },
+	targetValue: number | null,
+	points: readonly YearValue[],
+): Projection | null {
+	const final = [...pi.targets].sort((a, b) => a.year - b.year).at(-1);
+	if (!final) return null;
+	const r = project({ points, targetYear: final.year, targetValue, target: final.target, direction: pi.direction, baseline: pi.baseline ? { year: pi.baseline.year, value: pi.baseline.value } : null });
+	if (!r) return null;
+	const { slope: _slope, ...projection } = r;
+	return projection;
+}

@@ -11,6 +11,7 @@ import { readXlsx } from "../../functions/commons/xlsx-read";
 import type { EvaluationReport, EvaluationRow } from "../../functions/core/api-types";
 import { codeCatalog } from "../../functions/core/catalog";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
+import { roundTo } from "../../functions/core/indicator-eval";
 import type { Plan } from "../../functions/core/types";
 import { seedDemo } from "../../scripts/lib/seed";
 import { type Caller, type Harness, startHarness } from "../support/harness";
@@ -187,6 +188,32 @@ describe("mid-term evaluation: tmg-14th, 2023, division", () => {
 		expect(gp.projection?.toYear).toBe(2023);
 		expect(report.paragraphs.overall.zh).toContain("2023年为规划期第3年，时间进度60%");
 	}, 120_000);
+});
+
+describe("projection in /api/progress", () => {
+	it("carries each Healthy Bingtuan 2030 row's trend to 2030, from the complete years only", async () => {
+		const t0 = Date.now();
+		const r = await leader.call("GET", "/api/progress?plan=hbt-2030&period=2026-11&orgUnit=div");
+		const ms = Date.now() - t0;
+		expect(r.status).toBe(200);
+		const row = (code: string) => r.body.rows.find((x: { indicatorCode: string }) => x.indicatorCode === code);
+		// Demo data starts in 2020; 2026 is partial, so 2020–2025 are the complete years.
+		const life = row("LIFE_EXP").projection;
+		expect(life).toMatchObject({ method: "theil-sen", targetYear: 2030, fromYear: 2020, toYear: 2025 });
+		expect(["likely", "at-risk", "unlikely"]).toContain(life.verdict);
+		expect(life.low).toBeLessThanOrEqual(life.value);
+		expect(life.high).toBeGreaterThanOrEqual(life.value);
+		// Achieved change from the printed 2015 baseline 76.79 to the 2025 value.
+		const series = await leader.call("GET", "/api/indicators/LIFE_EXP/series?from=2025&to=2025&orgUnit=div&plan=hbt-2030");
+		const v2025 = roundTo(series.body.points[0].value, 2);
+		expect(life.actualAnnualChange).toBeCloseTo((v2025 - 76.79) / 10, 9);
+		// 持续改善 has no number to project towards.
+		expect(row("AIR_QUALITY_GOOD_RATE").projection).toMatchObject({ verdict: "not-applicable", reason: "target-kind" });
+		// The 十四五 plan's target year already has data: the actual answers it.
+		const tmg = await leader.call("GET", "/api/progress?plan=tmg-14th&period=2026-11&orgUnit=div");
+		expect(tmg.body.rows.find((x: { indicatorCode: string }) => x.indicatorCode === "GPS_PER_10000").projection.reason).toBe("target-year-passed");
+		console.info(`progress with projections: ${ms} ms`);
+	});
 });
 
 describe("access and input", () => {

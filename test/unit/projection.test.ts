@@ -1,7 +1,7 @@
 // Projection to the target year: Theil–Sen on hand-computed series, the outlier that least squares follows
 // and Theil–Sen ignores, needed-vs-achieved annual change against worked examples, and the verdicts.
 import { describe, expect, it } from "vitest";
-import { annualChange, leastSquares, meetsTargetValue, project, projectTo, theilSen, type YearValue } from "../../functions/core/projection";
+import { annualChange, leastSquares, meetsTargetValue, project, projectPlanIndicator, projectionYears, projectTo, theilSen, type YearValue } from "../../functions/core/projection";
 
 const series = (from: number, values: number[]): YearValue[] => values.map((value, i) => ({ year: from + i, value }));
 
@@ -139,5 +139,26 @@ describe("verdict", () => {
 		expect(meetsTargetValue(43.9, 45, about, "increase")).toBe(false);
 		expect(meetsTargetValue(80, 80, { kind: "threshold", op: ">", value: 80 }, "increase")).toBe(false);
 		expect(meetsTargetValue(23.3, 23.3, { kind: "threshold", op: "<=", value: 23.3 }, "decrease")).toBe(true);
+	});
+});
+
+describe("projection for /api/progress", () => {
+	it("uses complete years only: never the current year, and not the period's own year when it is a month", () => {
+		expect(projectionYears(2020, "2026-11", 2026)).toEqual(["2020", "2021", "2022", "2023", "2024", "2025"]);
+		expect(projectionYears(2020, "2023", 2026)).toEqual(["2020", "2021", "2022", "2023"]);
+		expect(projectionYears(2020, "2023-06", 2026)).toEqual(["2020", "2021", "2022"]);
+		expect(projectionYears(2020, "2026", 2026)).toHaveLength(6);
+		expect(projectionYears(2020, "2022-03", 2026)).toEqual([]);
+	});
+
+	it("projects a plan indicator to its final target year and measures achieved change from its baseline", () => {
+		const gp = { targets: [{ year: 2025, target: { kind: "reach" as const, value: 4 } }], direction: "increase" as const, baseline: { year: 2020, value: 1.8 } };
+		const p = projectPlanIndicator(gp, 4, series(2021, [2.1, 2.35, 2.6]));
+		expect(p?.targetYear).toBe(2025);
+		expect(p?.actualAnnualChange).toBeCloseTo(0.8 / 3, 9);
+		expect(p?.requiredAnnualChange).toBeCloseTo(0.7, 9);
+		expect(p?.verdict).toBe("unlikely");
+		expect(p && "slope" in p).toBe(false);
+		expect(projectPlanIndicator({ ...gp, targets: [] }, 4, series(2021, [2.1, 2.35, 2.6]))).toBeNull();
 	});
 });

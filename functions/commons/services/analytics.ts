@@ -5,6 +5,7 @@ import type { BreakdownReport, BreakdownRow, CompletenessReport, ProgressReport,
 import { type CatalogIndex, childrenOf, defaultPlan, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
 import { computeFigure, type ElementFigure, type Figure, indicatorCodes, judge } from "../../core/figures";
 import { roundTo } from "../../core/indicator-eval";
+import { projectionYears, projectPlanIndicator } from "../../core/projection";
 import { addMonths, currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
 import { EPSILON, evaluateStatus, finalTarget, goodness, type TargetContext } from "../../core/targets";
 import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from "../../core/types";
@@ -269,7 +270,17 @@ export const createAnalyticsService = (app: App) => {
 		const from = trendMonths[0] ?? period;
 		// The default period's search already read every month from January of its first year onwards.
 		const reuse = found && from.slice(0, 4) >= found.from.slice(0, 4);
-		const data = reuse ? found.data : await orgData(idx, org, from, period);
+		// Projection to the target year (core/projection.ts): the complete years since the plan's base year, in one
+		// extra read beside the period's own.
+		const years = projectionYears(plan.baseYear, period, Number(currentMonth(app.now()).slice(0, 4)));
+		const [data, history] = await Promise.all([reuse ? found.data : orgData(idx, org, from, period), years.length ? orgData(idx, org, years[0] as string, years.at(-1) as string) : undefined]);
+		const yearlyPoints = (indicator: Indicator) =>
+			history
+				? years.flatMap((y) => {
+						const f = evaluate(idx, org, history, y, m, indicator);
+						return f.value === null || f.provisional ? [] : [{ year: Number(y), value: roundTo(f.value, indicator.decimals) }];
+					})
+				: [];
 		const counts = emptyCounts();
 		const rows: ProgressRow[] = [];
 		for (const pi of [...plan.indicators].sort((a, b) => a.order - b.order)) {
@@ -278,6 +289,7 @@ export const createAnalyticsService = (app: App) => {
 			const target = { plan, pi };
 			const j = judged(idx, org, data, period, m, indicator, target, baseData);
 			counts[j.status]++;
+			const projection = history ? projectPlanIndicator(pi, j.targetValue, yearlyPoints(indicator)) : null;
 			rows.push({
 				planId: plan.id,
 				indicatorCode: indicator.code,
@@ -304,6 +316,7 @@ export const createAnalyticsService = (app: App) => {
 				...(j.figure.interval ? { interval: j.figure.interval } : {}),
 				...(j.caution ? { caution: j.caution } : {}),
 				...(trendMonths.length ? { trend: pointsFor(idx, org, data, indicator, target, trendMonths, m, baseData) } : {}),
+				...(projection ? { projection } : {}),
 			});
 		}
 		return {
