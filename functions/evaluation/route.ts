@@ -6,7 +6,6 @@ import { contentDisposition, parseWith, type RouteImpl } from "../commons/http";
 import type { AnalyticsService } from "../commons/services/analytics";
 import { XLSX_CONTENT_TYPE } from "../summary/xlsx";
 import { createEvaluationService } from "./load";
-import { DOCX_CONTENT_TYPE, renderEvaluationDocx } from "./render-docx";
 import { renderEvaluationHtml } from "./render-html";
 import { renderEvaluationXlsx } from "./render-xlsx";
 import { reportFileName } from "./text";
@@ -39,7 +38,11 @@ export const createEvaluationRoute = (app: App, analytics: AnalyticsService): Ro
 			headers: { "content-type": type, "content-disposition": contentDisposition(`${name.unicode}.${ext}`, `${name.ascii}.${ext}`), "cache-control": "no-store" },
 		});
 		if (q.format === "xlsx") return download(renderEvaluationXlsx(report, q.lang), XLSX_CONTENT_TYPE, "xlsx");
-		if (q.format === "docx") return download(await renderEvaluationDocx(report, q.lang), DOCX_CONTENT_TYPE, "docx");
+		if (q.format === "docx") {
+			// docx, ECharts and resvg load on the first Word download, not on every cold start of the analytics function.
+			const { DOCX_CONTENT_TYPE, renderEvaluationDocx } = await import("./render-docx");
+			return download(await renderEvaluationDocx(report, q.lang), DOCX_CONTENT_TYPE, "docx");
+		}
 		return { text: renderEvaluationHtml(report, q.lang), headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } };
 	};
 };
