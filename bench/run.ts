@@ -152,6 +152,7 @@ const main = async () => {
 	if (web) {
 		results.webFirstLoadKBgz = web.webFirstLoadKBgz;
 		results.dashboardRenderMs = web.dashboardRenderMs;
+		results.dashboardRoundTripsToFirstCard = web.dashboardRoundTripsToFirstCard;
 		results.web = web;
 	}
 	const cards = (results.readScaling as { progressRows?: number } | undefined)?.progressRows ?? 40;

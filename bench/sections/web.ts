@@ -139,6 +139,20 @@ export const runWeb = async (o: { reps: number }) => {
 					if (r.url().endsWith(".js") && r.status() === 200) js.push(r.body().then((b) => gzipSync(b).length).catch(() => 0));
 				};
 				page.on("response", onResponse);
+				// API requests with when they started and finished (this process's clock), to count how many
+				// sequential round trips stand before the progress request whose answer draws the first card.
+				const calls: { url: string; start: number; end: number }[] = [];
+				const started = new Map<import("playwright-core").Request, number>();
+				const onRequest = (q: import("playwright-core").Request) => {
+					if (new URL(q.url()).pathname.startsWith("/api/")) started.set(q, performance.now());
+				};
+				const onDone = (q: import("playwright-core").Request) => {
+					const t = started.get(q);
+					if (t !== undefined) calls.push({ url: new URL(q.url()).pathname, start: t, end: performance.now() });
+				};
+				page.on("request", onRequest);
+				page.on("requestfinished", onDone);
+				page.on("requestfailed", onDone);
 				await page.goto(`${base}/`, { waitUntil: "commit" });
 				// Polled from here; the time itself was taken in the page, so the poll interval does not matter.
 				const deadline = performance.now() + 60_000;
@@ -153,25 +167,43 @@ export const runWeb = async (o: { reps: number }) => {
 				const r = (await page.evaluate("({ at: window.__cardsAt, cards: window.__cards })")) as { at: number; cards: number };
 				await page.waitForLoadState("networkidle").catch(() => undefined);
 				page.off("response", onResponse);
-				return { ...r, jsKBgz: (await Promise.all(js)).reduce((a, b) => a + b, 0) / 1024 };
+				page.off("request", onRequest);
+				page.off("requestfinished", onDone);
+				page.off("requestfailed", onDone);
+				// depth(call) = 1 + the deepest call that had finished before it started.
+				const depth = new Map<(typeof calls)[number], number>();
+				const byStart = [...calls].sort((a, b) => a.start - b.start);
+				for (const c of byStart) depth.set(c, 1 + Math.max(0, ...byStart.filter((x) => x.end <= c.start).map((x) => depth.get(x) ?? 1)));
+				const progress = byStart.find((c) => c.url === "/api/progress");
+				const roundTrips = progress ? (depth.get(progress) ?? 0) : Number.NaN;
+				return { ...r, roundTrips, apiCalls: byStart.map((c) => c.url), jsKBgz: (await Promise.all(js)).reduce((a, b) => a + b, 0) / 1024 };
 			};
 			await measure(true);
 			const cold: number[] = [];
 			const warm: number[] = [];
 			let cards = 0;
 			let fetchedJsKBgz = 0;
+			const roundTrips: number[] = [];
+			let apiCalls: string[] = [];
 			for (let i = 0; i < o.reps; i++) {
 				const c = await measure(true);
 				cold.push(c.at);
 				cards = c.cards;
 				fetchedJsKBgz = c.jsKBgz;
-				warm.push((await measure(false)).at);
+				roundTrips.push(c.roundTrips);
+				apiCalls = c.apiCalls;
+				const w = await measure(false);
+				warm.push(w.at);
+				roundTrips.push(w.roundTrips);
 			}
 			return {
 				webFirstLoadKBgz: bundle.jsKBgz,
 				firstLoad: bundle,
 				fetchedJsKBgzColdDashboard: round(fetchedJsKBgz, 1),
 				dashboardRenderMs: summarize(cold, 0).median,
+				/** Sequential API round trips up to and including the progress request that draws the first card (worst of all loads). */
+				dashboardRoundTripsToFirstCard: Math.max(...roundTrips),
+				dashboardApiCalls: apiCalls,
 				dashboardRenderColdCacheMs: summarize(cold, 0),
 				dashboardRenderWarmCacheMs: summarize(warm, 0),
 				cards,
