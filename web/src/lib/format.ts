@@ -34,10 +34,14 @@ export const groupLongNumbers = (text: string, l: Locale): string =>
 export const formatPercent = (rate: number, l: Locale): string =>
 	new Intl.NumberFormat(l, { style: "percent", maximumFractionDigits: 1 }).format(rate);
 
+// English dates spell the month ("6 Dec 2026"): 12/06/2026 reads as June to half the world.
+const EN_DATE = { day: "numeric", month: "short", year: "numeric" } as const;
+
 export const formatDateTime = (iso: string | null | undefined, l: Locale): string => {
 	if (!iso) return "—";
 	const d = new Date(iso);
 	if (Number.isNaN(d.getTime())) return "—";
+	if (l === "en") return new Intl.DateTimeFormat("en-GB", { timeZone: TZ, ...EN_DATE, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
 	return new Intl.DateTimeFormat(l, { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
 };
 
@@ -45,6 +49,7 @@ export const formatDate = (iso: string | null | undefined, l: Locale): string =>
 	if (!iso) return "—";
 	const d = new Date(iso);
 	if (Number.isNaN(d.getTime())) return "—";
+	if (l === "en") return new Intl.DateTimeFormat("en-GB", { timeZone: TZ, ...EN_DATE }).format(d);
 	return new Intl.DateTimeFormat(l, { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
 };
 
