@@ -401,3 +401,65 @@ export interface PlanCopyResult {
 	/** Indicators with no platform figure for the base year: their baseline is left for an admin to enter. */
 	missing: string[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Metadata without a deploy (issue 15): the admin pages' shapes.
+
+/** A data element as GET /api/admin/metadata lists it: with its revision (If-Match) and where it is used. */
+export type AdminElement = import("./types").DataElement & { rev: number; hasData: boolean; usedBy: { indicators: string[]; rules: string[] } };
+export type AdminIndicator = import("./types").Indicator & { rev: number; plans: string[] };
+export type AdminRule = import("./types").ValidationRule & { rev: number };
+
+/** An aggregate rebuild (POST/GET /api/admin/rebuild-aggregates). */
+export interface RebuildJob {
+	jobId: string;
+	status: "queued" | "running" | "done" | "failed";
+	/** Years to rebuild, ascending. */
+	years: string[];
+	doneYears: string[];
+	/** Steps done and in all: one per year, and the final verification. */
+	done: number;
+	total: number;
+	/** What it is doing now, e.g. `2025: 重新计算 (recomputing)`. */
+	step: string;
+	/** Data elements whose figures are being recalculated (empty for a plain repair). */
+	elements: string[];
+	itemsWritten: number;
+	itemsUnchanged: number;
+	/** Years redone because a submission landed while they were being written. */
+	retries: number;
+	by: string;
+	reason?: string;
+	createdAt: string;
+	updatedAt: string;
+	finishedAt?: string;
+	error?: string;
+}
+
+export interface MetadataOverview {
+	sections: import("./types").FormSection[];
+	elements: AdminElement[];
+	indicators: AdminIndicator[];
+	rules: AdminRule[];
+	/** The running rebuild and the elements whose figures show as 重新计算中, or null. */
+	recalculating: { jobId: string; elements: string[] } | null;
+}
+
+/** POST /api/admin/indicators/preview: what a draft formula gives for an area or the division and a month. */
+export interface IndicatorPreview {
+	orgUnit: string;
+	period: PeriodId;
+	value: number | null;
+	numerator: number | null;
+	denominator: number | null;
+	/** Per element: the aggregated value and how many units it comes from (null: no data). */
+	elements: Record<string, { value: number; units: number } | null>;
+}
+
+/** Where a formula went wrong (400 `details.formula`), for the editor to show. */
+export interface FormulaProblemView {
+	field: string;
+	/** 0-based character offset into the formula. */
+	position: number;
+	message: string;
+}

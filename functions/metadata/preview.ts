@@ -5,6 +5,7 @@
 import * as z from "zod";
 import type { App } from "../commons/app";
 import { AppError, notFound } from "../commons/errors";
+import type { IndicatorPreview } from "../core/api-types";
 import { readAgg, readCarried } from "../core/aggregation";
 import { formulaCodes } from "../core/formula";
 import { evaluateIndicator, roundTo } from "../core/indicator-eval";
@@ -24,16 +25,6 @@ export const previewBodySchema = z
 	})
 	.strict();
 export type PreviewBody = z.infer<typeof previewBodySchema>;
-
-export interface IndicatorPreview {
-	orgUnit: string;
-	period: string;
-	value: number | null;
-	numerator: number | null;
-	denominator: number | null;
-	/** Per element: the aggregated value and how many units it comes from (null: no data). */
-	elements: Record<string, { value: number; units: number } | null>;
-}
 
 export const previewIndicator = async (app: App, body: PreviewBody): Promise<IndicatorPreview> => {
 	const idx = await app.catalog();

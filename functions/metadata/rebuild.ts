@@ -18,6 +18,7 @@
 import { randomBytes } from "node:crypto";
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AggKind, aggId, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, type UnitStockYear, withMonth } from "../core/aggregation";
+import type { RebuildJob } from "../core/api-types";
 import type { CatalogIndex } from "../core/catalog-index";
 import type { App } from "../commons/app";
 import { config } from "../commons/config";
@@ -26,32 +27,7 @@ import { keys } from "../commons/keys";
 import { mapPool } from "../commons/pool";
 import { queryAllItems } from "./store";
 
-export type RebuildStatus = "queued" | "running" | "done" | "failed";
-
-export interface RebuildJob {
-	jobId: string;
-	status: RebuildStatus;
-	/** Years to rebuild, ascending. */
-	years: string[];
-	doneYears: string[];
-	/** Steps done and in all: one per year, and the final verification. */
-	done: number;
-	total: number;
-	/** What it is doing now, e.g. `2025: 写入 (writing)`. */
-	step: string;
-	/** Data elements whose figures are being recalculated (empty for a plain repair). */
-	elements: string[];
-	itemsWritten: number;
-	itemsUnchanged: number;
-	/** Years redone because a submission landed while they were being written. */
-	retries: number;
-	by: string;
-	reason?: string;
-	createdAt: string;
-	updatedAt: string;
-	finishedAt?: string;
-	error?: string;
-}
+export type { RebuildJob };
 
 export interface RebuildOptions {
 	/** Wait this long after the job was created before reading, so every container has the new catalog. */

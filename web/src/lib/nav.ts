@@ -27,5 +27,8 @@ export const ADMIN_NAV: { href: string; title: MessageKey; text: MessageKey }[] 
 	{ href: "/admin/users", title: "admin.users", text: "admin.usersText" },
 	{ href: "/admin/recipients", title: "admin.recipients", text: "admin.recipientsText" },
 	{ href: "/admin/plans", title: "admin.plans", text: "admin.plansText" },
+	{ href: "/admin/elements", title: "admin.elements", text: "admin.elementsText" },
+	{ href: "/admin/indicators", title: "admin.indicators", text: "admin.indicatorsText" },
+	{ href: "/admin/rules", title: "admin.rules", text: "admin.rulesText" },
 	{ href: "/admin/data", title: "admin.data", text: "admin.dataText" },
 ];
