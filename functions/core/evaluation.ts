@@ -19,7 +19,7 @@ import type {
 	SeriesPoint,
 } from "./api-types";
 import { roundTo } from "./indicator-eval";
-import { meetsTargetValue, project } from "./projection";
+import { meetsTargetValue, project, valueBounds } from "./projection";
 import { targetText } from "./target-text";
 import { EPSILON, evaluateStatus, finalTarget, goodness, pathOrigin, type TargetContext } from "./targets";
 import type { DataElement, I18nText, Indicator, IndicatorGroup, Plan, PlanIndicator } from "./types";
@@ -193,6 +193,7 @@ const buildRow = (input: EvaluationInput, pi: PlanIndicator, indicator: Indicato
 			target: final.target,
 			direction: pi.direction,
 			baseline: pi.baseline ? { year: pi.baseline.year, value: pi.baseline.value } : origin ? { year: origin.year, value: origin.value } : null,
+			bounds: valueBounds(indicator.uom),
 		});
 		if (p) {
 			const { slope: _slope, ...projection } = p;

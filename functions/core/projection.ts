@@ -131,7 +131,12 @@ export interface ProjectionInput {
 	direction: Direction;
 	/** Where "actual annual change" is measured from; the first point when absent. */
 	baseline?: YearValue | null;
+	/** The values the indicator can take (a rate is never below 0, a share never above 100 %): the projection is clamped to them. */
+	bounds?: { min?: number; max?: number };
 }
+
+/** What an indicator's values can be: never negative; at most 100 for a percentage. */
+export const valueBounds = (uom: { zh: string } | undefined): { min: number; max?: number } => (uom?.zh === "%" ? { min: 0, max: 100 } : { min: 0 });
 
 const EPS = 1e-9;
 
@@ -167,7 +172,9 @@ export function project(input: ProjectionInput): ProjectionResult | null {
 	if (!fit) return null;
 	const latest = points.at(-1) as YearValue;
 	const first = input.baseline ?? (points[0] as YearValue);
-	const { value, low, high } = projectTo(fit, points, input.targetYear);
+	const clamp = (x: number) => Math.min(input.bounds?.max ?? Number.POSITIVE_INFINITY, Math.max(input.bounds?.min ?? Number.NEGATIVE_INFINITY, x));
+	const raw = projectTo(fit, points, input.targetYear);
+	const [value, low, high] = [clamp(raw.value), clamp(raw.low), clamp(raw.high)];
 	const actual = annualChange(first, latest);
 	const base: Omit<ProjectionResult, "verdict" | "requiredAnnualChange" | "requiredAnnualRate"> = {
 		method: "theil-sen",
@@ -222,10 +229,19 @@ export function projectPlanIndicator(
 	pi: { targets: { year: number; target: Target }[]; direction: Direction; baseline: { year: number; value: number } | null },
 	targetValue: number | null,
 	points: readonly YearValue[],
+	indicator?: { uom: { zh: string } },
 ): Projection | null {
 	const final = [...pi.targets].sort((a, b) => a.year - b.year).at(-1);
 	if (!final) return null;
-	const r = project({ points, targetYear: final.year, targetValue, target: final.target, direction: pi.direction, baseline: pi.baseline ? { year: pi.baseline.year, value: pi.baseline.value } : null });
+	const r = project({
+		points,
+		targetYear: final.year,
+		targetValue,
+		target: final.target,
+		direction: pi.direction,
+		baseline: pi.baseline ? { year: pi.baseline.year, value: pi.baseline.value } : null,
+		bounds: valueBounds(indicator?.uom),
+	});
 	if (!r) return null;
 	const { slope: _slope, ...projection } = r;
 	return projection;

@@ -63,14 +63,19 @@ const SIZE = { title: 44, subtitle: 28, heading: 32, body: 32, table: 18, note: 
 const font = (eastAsia: string) => ({ ascii: DOCX_FONTS.latin, hAnsi: DOCX_FONTS.latin, cs: DOCX_FONTS.latin, eastAsia });
 
 /** A written paragraph; a text with line breaks (主要问题: one line per problem) becomes several. */
-const bodyParagraphs = (text: string): Paragraph[] => text.split("\n").filter((line) => line.trim() !== "").map(bodyParagraph);
+const bodyParagraphs = (text: string, locale: Locale): Paragraph[] =>
+	text
+		.split("\n")
+		.filter((line) => line.trim() !== "")
+		.map((line) => bodyParagraph(line, locale));
 
-const bodyParagraph = (text: string) =>
+/** Chinese is justified as 公文 are; English is set ragged-right, which justification would stretch into gaps. */
+const bodyParagraph = (text: string, locale: Locale) =>
 	new Paragraph({
 		children: [new TextRun({ text, font: font(DOCX_FONTS.body), size: SIZE.body })],
 		indent: { firstLine: 640 },
 		spacing: { line: 560, lineRule: LineRuleType.EXACT },
-		alignment: AlignmentType.JUSTIFIED,
+		alignment: locale === "en" ? AlignmentType.LEFT : AlignmentType.JUSTIFIED,
 	});
 
 const heading = (text: string) =>
@@ -250,13 +255,13 @@ export async function renderEvaluationDocx(report: EvaluationReport, locale: Loc
 						children: [new TextRun({ text: reportSubtitle(report, locale), font: font(DOCX_FONTS.body), size: SIZE.subtitle })],
 					}),
 					heading(s.overall),
-					...bodyParagraphs(pick(report.paragraphs.overall, locale)),
+					...bodyParagraphs(pick(report.paragraphs.overall, locale), locale),
 					heading(s.binding),
-					...bodyParagraphs(pick(report.paragraphs.binding, locale)),
+					...bodyParagraphs(pick(report.paragraphs.binding, locale), locale),
 					heading(s.problems),
-					...bodyParagraphs(pick(report.paragraphs.problems, locale)),
+					...bodyParagraphs(pick(report.paragraphs.problems, locale), locale),
 					heading(s.data),
-					...bodyParagraphs(pick(report.paragraphs.data, locale)),
+					...bodyParagraphs(pick(report.paragraphs.data, locale), locale),
 					...(chartParagraphs.length ? [heading(s.charts), ...chartParagraphs] : []),
 				],
 			},

@@ -1,7 +1,7 @@
 // Projection to the target year: Theil–Sen on hand-computed series, the outlier that least squares follows
 // and Theil–Sen ignores, needed-vs-achieved annual change against worked examples, and the verdicts.
 import { describe, expect, it } from "vitest";
-import { annualChange, leastSquares, meetsTargetValue, project, projectPlanIndicator, projectionYears, projectTo, theilSen, type YearValue } from "../../functions/core/projection";
+import { annualChange, leastSquares, meetsTargetValue, project, projectPlanIndicator, projectionYears, projectTo, theilSen, valueBounds, type YearValue } from "../../functions/core/projection";
 
 const series = (from: number, values: number[]): YearValue[] => values.map((value, i) => ({ year: from + i, value }));
 
@@ -127,6 +127,15 @@ describe("verdict", () => {
 		expect(passed?.toYear).toBe(2025);
 		expect(passed?.reason).toBe("target-year-passed");
 		expect(project({ ...reach15, targetValue: null, points: series(2021, [10, 11, 12]) })?.reason).toBe("no-target-value");
+	});
+
+	it("keeps a rate at or above 0 and a share at or below 100", () => {
+		// Maternal deaths 1, 0, 1 per ~2,000 births: 50, 0, 50 per 100,000; the band's low line runs below 0.
+		const mmr = project({ points: series(2021, [50, 0, 50]), targetYear: 2025, targetValue: 12, target: { kind: "threshold", op: "<=", value: 12 }, direction: "decrease", bounds: valueBounds({ zh: "/10万" }) });
+		expect(mmr?.low).toBe(0);
+		const share = project({ points: series(2021, [97, 98.5, 99.6]), targetYear: 2030, targetValue: 90, target: { kind: "threshold", op: ">=", value: 90 }, direction: "increase", bounds: valueBounds({ zh: "%" }) });
+		expect(share?.high).toBe(100);
+		expect(share?.value).toBe(100);
 	});
 
 	it("gives nothing with fewer than three yearly values", () => {

@@ -289,7 +289,7 @@ export const createAnalyticsService = (app: App) => {
 			const target = { plan, pi };
 			const j = judged(idx, org, data, period, m, indicator, target, baseData);
 			counts[j.status]++;
-			const projection = history ? projectPlanIndicator(pi, j.targetValue, yearlyPoints(indicator)) : null;
+			const projection = history ? projectPlanIndicator(pi, j.targetValue, yearlyPoints(indicator), indicator) : null;
 			rows.push({
 				planId: plan.id,
 				indicatorCode: indicator.code,
