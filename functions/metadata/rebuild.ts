@@ -38,6 +38,12 @@ export interface RebuildOptions {
 	concurrency?: number;
 	/** Fenced attempts per year before the job gives up (and stays resumable). */
 	maxYearAttempts?: number;
+	/**
+	 * A run stops after the year during which this much time has passed, and hands its lease back so the next
+	 * poll continues at once. In Lambda a GET drives the job this way (nothing runs after a response there);
+	 * locally one background run goes to the end.
+	 */
+	budgetMs?: number;
 	/** Start runs in the background of this container (default); tests run jobs explicitly. */
 	autoRun?: boolean;
 	/** Test hooks: called after a year's snapshot is read and before it is written (inject a submission). */
@@ -48,6 +54,8 @@ export interface RebuildOptions {
 
 /** Container caches check the catalog version every 15 s (catalog-repo.ts); a margin on top. */
 const SETTLE_IN_LAMBDA_MS = 20_000;
+/** Work per GET in Lambda, well inside API Gateway's 30 s (a year takes a few seconds on top). */
+const BUDGET_IN_LAMBDA_MS = 8_000;
 
 export const REBUILD_DEFAULTS = { staleMs: 60_000, concurrency: 16, maxYearAttempts: 8 } as const;
 
@@ -71,7 +79,12 @@ const unitsOf = (idx: CatalogIndex) => idx.catalog.units.filter((u) => u.level =
 const isConditionFailure = (e: unknown): boolean => (e as { name?: string })?.name === "ConditionalCheckFailedException";
 
 export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
-	const o = { ...REBUILD_DEFAULTS, settleMs: config.inLambda ? SETTLE_IN_LAMBDA_MS : 0, ...opts };
+	const o = {
+		...REBUILD_DEFAULTS,
+		settleMs: config.inLambda ? SETTLE_IN_LAMBDA_MS : 0,
+		budgetMs: config.inLambda ? BUDGET_IN_LAMBDA_MS : Number.POSITIVE_INFINITY,
+		...opts,
+	};
 	const doc = app.doc;
 	const table = app.table;
 	const running = new Map<string, Promise<RebuildJob>>();
@@ -360,10 +373,12 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 			return view(j);
 		}
 		let job = (await getJob(jobId)) as RebuildJob;
+		const started = Date.now();
 		try {
 			const wait = Date.parse(job.createdAt) + o.settleMs - app.now().getTime();
 			if (wait > 0) {
 				await progress(jobId, runId, { step: "等待各实例加载新目录 (waiting for every instance to load the new catalog)" });
+				if (wait > o.budgetMs) return await pause(jobId, runId);
 				await new Promise((r) => setTimeout(r, wait));
 			}
 			const idx = await app.catalogRepo.load(true);
@@ -383,6 +398,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 				await rebuildWithRetries(year);
 				doneYears.add(year);
 				await progress(jobId, runId, { doneYears: [...doneYears].sort(), done: doneYears.size, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries });
+				if (Date.now() - started > o.budgetMs && doneYears.size < job.years.length) return await pause(jobId, runId);
 			}
 			await progress(jobId, runId, { step: "核对 (verifying)" });
 			for (let round = 0; round < 3; round++) {
@@ -409,12 +425,34 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		return view(job);
 	};
 
-	/** GET /api/admin/rebuild-aggregates/{jobId}: the job; one whose runner died is resumed here. */
+	/** Ends a run at a year boundary with its lease handed back (no runId), so the next poll resumes at once. */
+	const pause = async (jobId: string, runId: string): Promise<RebuildJob> => {
+		await doc.send(
+			new UpdateCommand({
+				TableName: table,
+				Key: keys.rebuildJob(jobId),
+				UpdateExpression: "REMOVE runId SET updatedAt = :now",
+				ConditionExpression: "runId = :r",
+				ExpressionAttributeValues: { ":r": runId, ":now": app.now().toISOString() },
+			}),
+		).catch((e) => {
+			if (!isConditionFailure(e)) throw e;
+		});
+		return view((await getJob(jobId)) as RebuildJob);
+	};
+
+	/**
+	 * GET /api/admin/rebuild-aggregates/{jobId}: the job. One that is paused, or whose runner died (no heartbeat
+	 * for `staleMs`), is carried on here: in the background locally, within the budget in Lambda.
+	 */
 	const status = async (jobId: string): Promise<RebuildJob> => {
 		const j = await getJob(jobId);
 		if (!j) throw notFound(`未知重建任务 ${jobId} (unknown rebuild job)`);
 		const stale = Date.parse(j.updatedAt) < app.now().getTime() - o.staleMs;
-		if ((j.status === "queued" || j.status === "running") && (stale || !j.runId) && !running.has(jobId)) kick(jobId);
+		const resumable = (j.status === "queued" || j.status === "running") && (stale || !j.runId) && !running.has(jobId);
+		if (!resumable) return view(j);
+		if (Number.isFinite(o.budgetMs)) return run(jobId);
+		kick(jobId);
 		return view(j);
 	};
 

@@ -342,6 +342,20 @@ describe("the rebuild under live writes, and after a crash", () => {
 		expect(item.n_SCREENINGS).toBe(burst.length + 1);
 	}, 120_000);
 
+	it("with a time budget (Lambda), each run does at least a year and hands the lease back for the next poll", async () => {
+		const last = String(Number(year) - 1);
+		const budgeted = createRebuildService(h.app, { autoRun: false, budgetMs: 0 });
+		const job = await budgeted.start("admin", { years: [last, year], reason: "budget test" });
+		const first = await budgeted.run(job.jobId);
+		expect(first.status).toBe("running");
+		expect(first.doneYears).toEqual([last]);
+		expect(first.done).toBe(1);
+		// Paused, not stale: the next status call carries on at once.
+		const second = await budgeted.status(job.jobId);
+		expect(second.status).toBe("done");
+		expect(second.doneYears).toEqual([last, year]);
+	}, 120_000);
+
 	it("a rebuild killed midway resumes from its last finished year to the same result", async () => {
 		// Damage last year's aggregates (the repair case: verify-aggregates found a mismatch).
 		const last = String(Number(year) - 1);
