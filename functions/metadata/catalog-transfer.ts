@@ -150,6 +150,8 @@ export const createCatalogTransfer = (app: App, rebuild: RebuildService) => {
 					rebuildRequired: true,
 				});
 			}
+			// Checked before writing: a rebuild that cannot start would leave the changed elements' figures wrong.
+			if (guarded.length > 0 && (await rebuild.recalculating())) throw rebuild.runningConflict();
 			const bodyOf = (ch: CatalogChange): unknown => {
 				const pick = <T>(list: readonly T[], key: (x: T) => string) => list.find((x) => key(x) === ch.key);
 				if (ch.kind === "unit") return pick(doc.units, (u) => u.id);
