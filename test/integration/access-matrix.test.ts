@@ -79,6 +79,9 @@ const EXPECTED: Record<string, Allowed> = {
 	"PATCH /api/admin/users/{username}": adminOnly,
 	"PUT /api/admin/units/{unitId}": adminOnly,
 	"PUT /api/admin/plans/{planId}": adminOnly,
+	"POST /api/admin/plans": adminOnly,
+	// the plan evaluation: approvers, leaders and admins, for an org in scope (a unit is a 400, not a 403)
+	"GET /api/plans/{planId}/evaluation": reviewersRead,
 	"GET /api/admin/audit": adminOnly,
 	"GET /api/summaries": reviewersRead,
 	"GET /api/summaries/{month}/{scope}": { A: ["t33", "tarim"], L: ["t33", "tarim"], AD: ALL, LD: ALL, X: ALL },
@@ -147,6 +150,10 @@ const requestFor = (route: RouteDef, target: string, n: number): { path: string;
 			return { path: p, body: { name: { zh: "测试", en: "" } } }; // invalid for the allowed admin: 400, no change
 		case "PUT /api/admin/plans/{planId}":
 			return { path: p.replace("{planId}", "tmg-14th"), body: {} };
+		case "POST /api/admin/plans":
+			return { path: p, body: {} }; // invalid for the allowed admin: 400, nothing written
+		case "GET /api/plans/{planId}/evaluation":
+			return { path: join(p.replace("{planId}", "tmg-14th"), q, "year=2025") };
 		case "PUT /api/admin/recipients/{recipientId}":
 		case "DELETE /api/admin/recipients/{recipientId}":
 			return { path: p.replace("{recipientId}", "no-such-recipient"), body: route.method === "PUT" ? {} : undefined };
