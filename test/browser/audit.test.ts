@@ -56,10 +56,13 @@ const PARAMS: Record<string, string> = {
 const EXPECTED_4XX: { url: RegExp; status: number; why: string }[] = [];
 
 /** An action that should bring something into view, and what must then be on screen. */
-const ACTIONS: Record<string, { click: string; reveals: string; what: string }> = {
-	"/admin/units": { click: "tbody tr:last-child button", reveals: "form.editor", what: "the unit edit form after 编辑 on the last row" },
-	"/admin/users": { click: "tbody tr:last-child button", reveals: "form.editor", what: "the user edit form after 编辑 on the last row" },
-	"/approvals": { click: "tbody button[aria-expanded]", reveals: ".review", what: "the review after 查看审核" },
+const ACTIONS: Record<string, { click: string; reveals: string; what: string }[]> = {
+	"/admin/units": [{ click: "tbody tr:last-child button", reveals: "form.editor", what: "the unit edit form after 编辑 on the last row" }],
+	"/admin/users": [
+		{ click: "tbody tr:last-child button", reveals: "form.editor", what: "the user edit form after 编辑 on the last row" },
+		{ click: "main .head button.primary", reveals: "form.editor", what: "the new-user form after 新增用户" },
+	],
+	"/approvals": [{ click: "tbody button[aria-expanded]", reveals: ".review", what: "the review after 查看审核" }],
 };
 
 /**
@@ -232,14 +235,15 @@ const auditRole = async (user: string, role: (typeof ROLES)[number]["role"]) => 
 					await settle(page);
 					await auditView(page, route, user, size.width, lang, add);
 					visited.add(routeKey(route));
-					const action = ACTIONS[route];
-					if (action && (await page.locator(action.click).count()) > 0) {
+					for (const [i, action] of (ACTIONS[route] ?? []).entries()) {
+						if ((await page.locator(action.click).count()) === 0) continue;
 						await page.locator(action.click).first().click();
 						await page.locator(action.reveals).first().waitFor({ state: "attached", timeout: 30_000 });
 						await page.waitForTimeout(200);
 						if (!(await inViewport(page, action.reveals))) add("out-of-view", `${action.what} opened outside the viewport`);
-						await page.screenshot({ path: join(SHOTS, `${slug(route)}-action__${user}__${size.width}__${lang}.png`), fullPage: false });
+						await page.screenshot({ path: join(SHOTS, `${slug(route)}-action${i + 1}__${user}__${size.width}__${lang}.png`), fullPage: false });
 						await page.goto(`${origin}${route}${PARAMS[route] ?? ""}`);
+						await settle(page);
 					}
 				}
 			}
