@@ -493,6 +493,13 @@ const dataText = (report: Omit<EvaluationReport, "paragraphs">): I18nText => {
 		zh.push(`${listZh(firstObserved.map((r) => r.name.zh))}规划未列基线，以${report.baseYear}年平台数据为起点计算进度。`);
 		en.push(`The plan prints no baseline for ${listEn(firstObserved.map((r) => r.name.en))}; progress is measured from the platform's ${report.baseYear} value.`);
 	}
+	// Baselines a plan took from the platform (POST /api/admin/plans with copyFrom) say so, with their coverage.
+	const fromPlatform = rows.filter((r) => (r.baseline as (typeof r.baseline & { source?: string }) | null)?.source === "platform");
+	if (fromPlatform.length) {
+		const year = fromPlatform[0]?.baseline?.year;
+		zh.push(`${fromPlatform.length}项指标的基期值取自平台${year}年汇总数据（非规划印发数值）。`);
+		en.push(`${fromPlatform.length} baselines are the platform's own ${year} figures, not printed in a plan.`);
+	}
 	zh.push("趋势推算采用Theil–Sen稳健斜率，仅在有3个及以上完整年度数据时给出，区间反映年度间波动，不代表政策变化的影响。");
 	en.push("Projections use the Theil–Sen robust slope, only with three or more complete years; the band reflects year-to-year variation, not the effect of policy changes.");
 	return { zh: zh.join(""), en: en.join(" ") };

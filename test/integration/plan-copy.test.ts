@@ -87,6 +87,15 @@ describe("a new plan started from the 2025 actuals", () => {
 		expect(byCode("GPS_PER_10000").targets).toHaveLength(1);
 	});
 
+	it("can be evaluated at once: no targets yet, baselines marked as the platform's", async () => {
+		const r = await admin.call("GET", `/api/plans/${body.id}/evaluation?year=2026&orgUnit=div`);
+		expect(r.status).toBe(200);
+		const rows = r.body.groups.flatMap((g: { rows: unknown[] }) => g.rows);
+		expect(rows).toHaveLength(source.indicators.length);
+		expect(r.body.kind).toBe("mid-term");
+		expect(r.body.paragraphs.data.zh).toContain("项指标的基期值取自平台2025年汇总数据");
+	});
+
 	it("refuses a taken id, an unknown source, a future base year and non-admins", async () => {
 		expect((await admin.call("POST", "/api/admin/plans", { body })).status).toBe(409);
 		const unknown = await admin.call("POST", "/api/admin/plans", { body: { ...body, id: "x-plan", copyFrom: "no-such-plan" } });
