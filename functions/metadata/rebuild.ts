@@ -20,6 +20,7 @@ import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateComm
 import { type AggKind, aggId, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, type UnitStockYear, withMonth } from "../core/aggregation";
 import type { RebuildJob } from "../core/api-types";
 import type { CatalogIndex } from "../core/catalog-index";
+import { canonical } from "../core/metadata-rules";
 import type { App } from "../commons/app";
 import { config } from "../commons/config";
 import { AppError, notFound } from "../commons/errors";
@@ -101,13 +102,17 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		return rest;
 	};
 
-	/** Years with aggregate items (any org), plus this year: where a rebuild has something to do. */
+	/**
+	 * Years with submissions (every unit's periods, keys only) or aggregate items (a repair may find items for
+	 * years whose submissions are gone), plus this year: where a rebuild has something to do.
+	 */
 	const yearsWithData = async (idx: CatalogIndex): Promise<string[]> => {
 		const years = new Set<string>([String(app.now().getUTCFullYear())]);
-		for (const org of orgsOf(idx)) {
-			const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.aggregatePk(org.id) }, ProjectionExpression: "sk" });
+		const partitions = [...unitsOf(idx).map((u) => keys.submissionPk(u.id)), ...orgsOf(idx).map((o) => keys.aggregatePk(o.id))];
+		await mapPool(partitions, 8, async (pk) => {
+			const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ProjectionExpression: "sk" });
 			for (const it of items) years.add(String(it.sk).split("#")[1]?.slice(0, 4) ?? "");
-		}
+		});
 		const list = [...years].filter((y) => /^\d{4}$/.test(y)).sort();
 		// A stock's carried figures reach up to 12 months past its last report, into the next year.
 		return [...list, String(Number(list.at(-1)) + 1)];
@@ -314,7 +319,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 			const before = stockStored.get(u.id) ?? null;
 			const next = stockExpected.get(u.id) ?? emptyUnitStockYear();
 			const empty = Object.keys(next.all).length === 0 && Object.keys(next.approved).length === 0;
-			if (before ? JSON.stringify(before.sy) === JSON.stringify(next) : empty) {
+			if (before ? JSON.stringify(canonical(before.sy)) === JSON.stringify(canonical(next)) : empty) {
 				counts.unchanged++;
 				return;
 			}
@@ -354,14 +359,13 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 
 	/** Verification: the years whose stored items differ from a fresh recompute. */
 	const yearsThatDiffer = async (idx: CatalogIndex, years: string[]): Promise<string[]> => {
-		const out: string[] = [];
-		for (const year of years) {
+		const differs = await mapPool(years, 3, async (year) => {
 			const expected = expectedFor(idx, await readSubmissions(idx, year), year);
 			const stored = await readAggregates(idx, year);
 			const ids = new Set([...stored.keys(), ...expected.keys()]);
-			if ([...ids].some((id) => !sameCounters(counters(stored.get(id)), counters(expected.get(id))))) out.push(year);
-		}
-		return out;
+			return [...ids].some((id) => !sameCounters(counters(stored.get(id)), counters(expected.get(id))));
+		});
+		return years.filter((_y, i) => differs[i]);
 	};
 
 	/** Runs (or resumes) a job to the end, unless another runner holds a fresh lease. */
