@@ -146,6 +146,8 @@ const main = async () => {
 	if (cs) {
 		results.lambdaBundleKB = cs.lambdaBundleKB;
 		results.lambdaInitMs = cs.lambdaInitMs;
+		results.lambdaBundleFloorRatio = cs.lambdaBundleFloorRatio;
+		results.lambdaInitFloorRatio = cs.lambdaInitFloorRatio;
 		results.coldStart = cs;
 	}
 	const web = await section("web", () => runWeb({ reps: quick ? 3 : 7 }));

@@ -31,6 +31,10 @@ describe("bundled handlers (aws-cn dev stage: every function, including the oidc
 		expect(js.length).toBeGreaterThan(20_000);
 		// ...and minified: lines are long (only newlines inside template literals survive).
 		expect(js.length / js.split("\n").length).toBeGreaterThan(200);
+		// The credential chain is the environment provider only (LAMBDA_CREDENTIALS_ALIAS): no SSO, profile
+		// processes or web identity code, which a Lambda never runs.
+		expect(js).toContain("AWS_ACCESS_KEY_ID");
+		for (const unused of ["sso_start_url", "credential_process", "AWS_WEB_IDENTITY_TOKEN_FILE"]) expect(js).not.toContain(unused);
 	});
 
 	it.each(["summaries", "summary-job"] as const)("%s ships the chart font and the resvg wasm in assets/", (name) => {
