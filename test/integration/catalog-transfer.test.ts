@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../functions/commons/app";
 import { createDocClient } from "../../functions/commons/clients/dynamo";
 import { keys } from "../../functions/commons/keys";
+import { currentMonth } from "../../functions/core/periods";
 import { ensureTable } from "../../functions/commons/table";
 import { type CatalogDocument, createCatalogTransfer } from "../../functions/metadata/catalog-transfer";
 import { createRebuildService } from "../../functions/metadata/rebuild";
@@ -85,6 +86,30 @@ describe("catalog export and import", () => {
 		const audit = await admin.call("GET", "/api/admin/audit");
 		expect(audit.body.events.some((e: { action: string; target: string }) => e.action === "catalog.import.element.update" && e.target === "BEDS")).toBe(true);
 	});
+
+	it("needs ?rebuild=true to change how an element with data aggregates, and then rebuilds", async () => {
+		const month = currentMonth(new Date());
+		const reporter = await h.as({ sub: "reporter-t33", roles: ["reporter"], orgScope: "t33" });
+		const form = await reporter.call("GET", `/api/forms/t33/${month}`);
+		const values = Object.fromEntries(form.body.elements.map((e: { code: string }) => [e.code, 3]));
+		expect((await reporter.call("PUT", `/api/submissions/t33/${month}`, { body: { values, action: "submit", comment: "导入测试" } })).status).toBe(201);
+		const doc = (await admin.call("GET", "/api/admin/catalog/export")).body as CatalogDocument;
+		const next = { ...doc, elements: doc.elements.map((e) => (e.code === "POPULATION" ? { ...e, acrossUnits: "none" as const } : e)) };
+		const refused = await admin.call("POST", "/api/admin/catalog/import", { body: next });
+		expect(refused.status).toBe(409);
+		expect(refused.body.error.details.elements).toEqual(["POPULATION"]);
+		expect((await admin.call("GET", "/api/admin/catalog/export")).body).toEqual(doc);
+		const accepted = await admin.call("POST", "/api/admin/catalog/import?rebuild=true", { body: next });
+		expect(accepted.status).toBe(202);
+		expect(accepted.body.job.elements).toEqual(["POPULATION"]);
+		let job = accepted.body.job;
+		for (let i = 0; i < 300 && job.status !== "done" && job.status !== "failed"; i++) {
+			await new Promise((r) => setTimeout(r, 100));
+			job = (await admin.call("GET", `/api/admin/rebuild-aggregates/${job.jobId}`)).body;
+		}
+		expect(job.status).toBe("done");
+		expect((await admin.call("POST", `/api/admin/verify-aggregates?period=${month}`)).body.ok).toBe(true);
+	}, 60_000);
 
 	it("refuses an inconsistent document as a whole, with paths into it, and writes nothing", async () => {
 		const doc = (await admin.call("GET", "/api/admin/catalog/export")).body as CatalogDocument;
