@@ -1,7 +1,8 @@
 // The site's navigation in one place: the main sections by role and the admin sections. The layouts render
 // these lists, and the browser audit (test/browser/audit.test.ts) visits every entry, so a page added here
 // is audited without anyone remembering to list it. Types only are imported, so node can load this file.
-import type { Role } from "$core/types";
+// A relative path, not $core: the root type-check and the node tests load this file without Vite's aliases.
+import type { Role } from "../../../functions/core/types";
 import type { MessageKey } from "./i18n/zh-CN";
 
 export interface NavItem {

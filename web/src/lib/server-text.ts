@@ -1,7 +1,8 @@
 // Server messages are bilingual, "中文说明 (English text)"; show the half that matches the UI language.
 // The English half may hold brackets and quoted Chinese of its own (`no "期间" (period) column`), so the
 // split is at the bracket that opens the final, balanced group, not at the first one.
-import type { Locale } from "$core/types";
+// A relative path, not $core: a node unit test loads this file without Vite's aliases.
+import type { Locale } from "../../../functions/core/types";
 
 const HAN = /[\u3400-\u9fff]/;
 
