@@ -5,7 +5,7 @@ import type { AccessRule } from "./core/access";
 import type { Role } from "./core/types";
 
 /** The Lambda function that serves a route. One entry file per function under functions/handlers/. */
-export type FunctionName = "catalog" | "submissions" | "analytics" | "admin" | "summaries" | "oidc";
+export type FunctionName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "summaries" | "oidc";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "ANY";
 
@@ -45,7 +45,7 @@ export const routes: RouteDef[] = [
 	{ method: "GET", path: "/api/indicators/{code}/series", fn: "analytics", roles: READERS, scope: orgQuery },
 	{ method: "GET", path: "/api/indicators/{code}/breakdown", fn: "analytics", roles: REVIEWERS, scope: { kind: "org-query-children", param: "orgUnit" } },
 	{ method: "GET", path: "/api/completeness", fn: "analytics", roles: READERS, scope: { kind: "org-query-children", param: "orgUnit" } },
-	{ method: "GET", path: "/api/plans/{planId}/evaluation", fn: "analytics", roles: ["approver", "leader", "admin"], scope: orgQuery },
+	{ method: "GET", path: "/api/plans/{planId}/evaluation", fn: "reports", roles: ["approver", "leader", "admin"], scope: orgQuery },
 
 	// admin (issues 3, 4, 5)
 	{ method: "POST", path: "/api/admin/verify-aggregates", fn: "admin", roles: ["admin"], scope: none },
@@ -99,4 +99,4 @@ export const routes: RouteDef[] = [
 /** `GET /api/forms/{unitId}/{period}`: the API Gateway route key, also set by the local gateway. */
 export const routeKey = (r: Pick<RouteDef, "method" | "path">): string => `${r.method} ${r.path}`;
 
-export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "admin", "summaries", "oidc"];
+export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "reports", "admin", "summaries", "oidc"];

@@ -108,6 +108,13 @@ export class HealthPlanStack extends Stack {
 		make("catalog", "Catalog: plans, indicators, units, /api/me, health").bindTable(this.data.table, "read");
 		make("submissions", "Monthly submissions, approval and return").bindTable(this.data.table, "readWrite");
 		make("analytics", "Progress, series, breakdowns, completeness").bindTable(this.data.table, "read");
+		// Evaluation reports: the Word writer and the chart renderer (with its font and wasm) stay out of the
+		// dashboards' cold start.
+		make("reports", "Plan evaluation reports: JSON, Word, Excel, HTML", {
+			timeout: Duration.seconds(29),
+			memorySize: 2048,
+			bundleFiles: SUMMARY_CHART_ASSETS,
+		}).bindTable(this.data.table, "read");
 		const admin = make("admin", "Admin: users, catalog edits, reopen, imports, exports", {
 			timeout: Duration.seconds(29),
 			memorySize: 1536,
@@ -144,7 +151,7 @@ export class HealthPlanStack extends Stack {
 		}
 
 		const routed: Partial<Record<FunctionName, ProjectFunction>> = {};
-		for (const name of ["catalog", "submissions", "analytics", "admin", "summaries", "oidc"] as const) {
+		for (const name of ["catalog", "submissions", "analytics", "reports", "admin", "summaries", "oidc"] as const) {
 			const fn = this.functions[name];
 			if (fn) routed[name] = fn;
 		}

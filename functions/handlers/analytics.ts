@@ -1,11 +1,11 @@
-// Lambda: progress against plan targets, indicator series and breakdowns, completeness, plan evaluations.
+// Lambda: progress against plan targets, indicator series and breakdowns, completeness. (Plan evaluations are
+// the reports function: functions/handlers/reports.ts.)
 import * as z from "zod";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith } from "../commons/http";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { periodSchema, planIdSchema } from "../commons/schemas";
 import { isMonth } from "../core/periods";
-import { createEvaluationRoute } from "../evaluation/route";
 
 const app = getApp();
 const analytics = createAnalyticsService(app);
@@ -43,7 +43,6 @@ export const handler = createHandler(
 			const q = parseWith(completenessQuery, req.query);
 			return { body: await analytics.completeness({ period: q.period, orgUnit: req.access.orgUnit! }) };
 		},
-		"GET /api/plans/{planId}/evaluation": createEvaluationRoute(app, analytics),
 	},
 	{ catalog: app.catalog },
 );

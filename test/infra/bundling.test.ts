@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { HandlerName } from "../../infra/constructs/project-function";
 import { logicalId, type Synthesized, synth } from "./synth";
 
-const HANDLERS: HandlerName[] = ["catalog", "submissions", "analytics", "admin", "summaries", "summary-job", "oidc", "seed"];
+const HANDLERS: HandlerName[] = ["catalog", "submissions", "analytics", "reports", "admin", "summaries", "summary-job", "oidc", "seed"];
 
 describe("bundled handlers (aws-cn dev stage: every function, including the oidc provider)", { timeout: 600_000 }, () => {
 	let s: Synthesized;
@@ -37,7 +37,7 @@ describe("bundled handlers (aws-cn dev stage: every function, including the oidc
 		for (const unused of ["sso_start_url", "credential_process", "AWS_WEB_IDENTITY_TOKEN_FILE"]) expect(js).not.toContain(unused);
 	});
 
-	it.each(["summaries", "summary-job"] as const)("%s ships the chart font and the resvg wasm in assets/", (name) => {
+	it.each(["summaries", "summary-job", "reports"] as const)("%s ships the chart font and the resvg wasm in assets/", (name) => {
 		const dir = bundleDir(name);
 		const wasm = readFileSync(join(dir, "assets", "resvg.wasm"));
 		expect(wasm.subarray(0, 4)).toEqual(Buffer.from([0x00, 0x61, 0x73, 0x6d])); // "\0asm"

@@ -172,8 +172,8 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 			expect(st.actions.some((a) => a.includes("*"))).toBe(false);
 		}
 		// Read-only functions get no write actions.
-		const roleOf = (name: "catalog" | "analytics") => logicalId(s, s.stack.functions[name]?.role as never);
-		for (const name of ["catalog", "analytics"] as const) {
+		const roleOf = (name: "catalog" | "analytics" | "reports") => logicalId(s, s.stack.functions[name]?.role as never);
+		for (const name of ["catalog", "analytics", "reports"] as const) {
 			const policies = ofType(s, "AWS::IAM::Policy").filter((p) => (p.props.Roles as { Ref: string }[]).some((r) => r.Ref === roleOf(name)));
 			const actions = policies.flatMap((p) => (p.props.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((x) => x.Action));
 			expect(actions).toContain("dynamodb:Query");
@@ -303,7 +303,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		const alarms = ofType(s, "AWS::CloudWatch::Alarm");
 		for (const a of alarms) expect(a.props.AlarmActions).toEqual([{ Ref: topicId }]);
 		const byMetric = (name: string) => alarms.filter((a) => a.props.MetricName === name);
-		expect(byMetric("Errors")).toHaveLength(7); // catalog, submissions, analytics, admin, summaries, summary-job, seed
+		expect(byMetric("Errors")).toHaveLength(8); // catalog, submissions, analytics, reports, admin, summaries, summary-job, seed
 		expect(byMetric("5xx")).toHaveLength(1);
 		expect(byMetric("ApiThrottled")).toHaveLength(1);
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
@@ -323,7 +323,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 
 	it("gives every function Node 24 on ARM, source maps, Powertools settings and the config variables", () => {
 		const fns = ofType(s, "AWS::Lambda::Function").filter((f) => (f.props.Handler as string) === "index.handler" && f.props.Runtime === "nodejs24.x");
-		expect(fns).toHaveLength(7); // the six of the API and the job (no oidc with Cognito), plus the seed
+		expect(fns).toHaveLength(8); // the API's six (no oidc with Cognito), the job and the seed
 		for (const f of fns) {
 			expect(f.props.Architectures).toEqual(["arm64"]);
 			expect(f.props.TracingConfig).toEqual({ Mode: "Active" });

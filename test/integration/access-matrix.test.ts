@@ -255,7 +255,7 @@ describe("access matrix", () => {
 	}
 
 	it("denies every out-of-role and out-of-scope case with 403 and changes nothing", async () => {
-		const pendingFns = new Set(["summaries", "oidc", "catalog", "submissions", "analytics", "admin"].filter((fn) => !handlerExists(fn)));
+		const pendingFns = new Set(["summaries", "oidc", "catalog", "submissions", "analytics", "reports", "admin"].filter((fn) => !handlerExists(fn)));
 		const before = await scanAll();
 		await pool(cases.filter((c) => !c.allow), 8, async (c) => {
 			const r = await call(h.url, tokens[c.who], c.method, c.path, c.body !== undefined ? { body: c.body } : {});
