@@ -26,6 +26,7 @@ import { config } from "../commons/config";
 import { AppError, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 import { mapPool } from "../commons/pool";
+import { activeRebuild } from "./recalculating";
 import { queryAllItems } from "./store";
 
 export type { RebuildJob };
@@ -461,10 +462,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 	};
 
 	/** The elements being recalculated now, for the dashboards' 重新计算中 flag. */
-	const recalculating = async (): Promise<{ jobId: string; elements: string[] } | null> => {
-		const r = await doc.send(new GetCommand({ TableName: table, Key: keys.rebuildActive() }));
-		return r.Item ? { jobId: String(r.Item.jobId), elements: (r.Item.elements as string[]) ?? [] } : null;
-	};
+	const recalculating = () => activeRebuild(app);
 
 	return { start, status, run, kick, newJob, jobItems, recalculating, runningConflict, getJob: async (id: string) => (await getJob(id)) ?? null, wait: (id: string) => running.get(id) };
 };

@@ -33,6 +33,7 @@ describe("metadata pages", () => {
 		await page.locator("#ind-zh").fill("每万人口床位数（测试）");
 		await page.locator("#ind-en").fill("Beds per 10,000 (test)");
 		await page.locator("#ind-uom-zh").fill("张/万人");
+		await page.locator("#ind-uom-en").fill("beds per 10,000");
 		// A typo first: the preview names the unknown element and where it is.
 		await page.locator("#ind-num").fill("#{BEDZ}");
 		await page.locator("#ind-den").fill("#{POPULATION}");
@@ -53,16 +54,16 @@ describe("metadata pages", () => {
 
 		// A plan that targets it (the plan editor is another page; its API is enough here).
 		const token = await tokenFor("admin");
-		const year = new Date().getUTCFullYear();
+		// It starts before 十四五, so it never becomes the dashboards' default plan for the other browser tests.
 		const plan = await apiCall(token, "PUT", `/admin/plans/${PLAN}`, {
 			name: { zh: "浏览器测试规划", en: "Browser test plan" },
 			shortName: { zh: "测试规划", en: "Test plan" },
-			startYear: year,
-			endYear: year + 4,
-			baseYear: year - 1,
-			targetYear: year + 4,
+			startYear: 2020,
+			endYear: 2030,
+			baseYear: 2019,
+			targetYear: 2030,
 			indicators: [
-				{ indicatorCode: CODE, order: 1, group: "health-services", baseline: null, targets: [{ year: year + 4, target: { kind: "threshold", op: ">=", value: 80 }, printed: "≥80" }], direction: "increase", nature: "expected" },
+				{ indicatorCode: CODE, order: 1, group: "health-services", baseline: null, targets: [{ year: 2030, target: { kind: "threshold", op: ">=", value: 80 }, printed: "≥80" }], direction: "increase", nature: "expected" },
 			],
 		});
 		expect(plan.status).toBe(200);
