@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readXlsx } from "../../functions/commons/xlsx-read";
-import { apiCall, openBrowser, type Session, screenshot, signIn, tokenFor, visible } from "./browser";
+import { englishSentences, hanOutside, layoutFindings, pageText } from "./audit-checks";
+import { apiCall, baseUrl, openBrowser, type Session, screenshot, signIn, tokenFor, visible } from "./browser";
 
 /**
  * The commission's yearly survey figures for this year (the browser platform has no demo data, and past
@@ -51,7 +52,11 @@ describe("规划评估 page", () => {
 			s = await openBrowser({ width: v.width, height: v.height, locale: v.lang });
 			const page = s.page;
 			await signIn(page, "leader", MID_PATH);
-			if (v.lang === "en") await page.locator("button.lang").click();
+			if (v.lang === "en") {
+				// As the UI audit does: the language chosen before the page loads (as a returning user has it).
+				await page.evaluate(() => localStorage.setItem("hpm.locale", "en"));
+				await page.goto(`${baseUrl()}${MID_PATH}`);
+			}
 			await visible(page.locator("article.report"), 60_000);
 			const en = v.lang === "en";
 			await expect.poll(() => page.locator("article.report h3").first().textContent()).toBe(en ? "1. Overall" : "一、总体情况");
@@ -65,9 +70,14 @@ describe("规划评估 page", () => {
 			// The commission's figure went in, and the baseline is the printed 76.79 (2015).
 			expect(first).toContain("79.50");
 			expect(first).toContain("76.79");
-			// The page never scrolls sideways; wide tables scroll inside their own box.
-			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-			expect(overflow).toBeLessThanOrEqual(0);
+			// The page never scrolls sideways (wide tables scroll inside their own box), no text is squeezed to one
+			// character a line, and each language stays in its language (the UI audit's checks).
+			const layout = await layoutFindings(page);
+			expect(layout.overflowPx, layout.overflowCulprits.join(", ")).toBeLessThanOrEqual(0);
+			expect(layout.oneCharWraps).toEqual([]);
+			const text = await pageText(page, en ? "zh" : "en");
+			if (en) expect(hanOutside(text, ["中文"])).toEqual([]);
+			else expect(englishSentences(text)).toEqual([]);
 			await screenshot(page, `evaluation-${v.lang}-${v.width}`);
 			await s.close();
 			s = undefined;
