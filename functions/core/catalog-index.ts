@@ -68,7 +68,12 @@ export const formElements = (elements: Iterable<DataElement>, type: UnitType | u
 
 /**
  * The plan a dashboard, an export or a summary uses when none is asked for: the most recent plan that has
- * started by `year` (十四五 until an admin adds the 15th plan), the longer one on a tie.
+ * started by `year` (十四五 until an admin adds the 15th plan), the longer one on a tie. A plan that sets no
+ * target yet (one just copied from actuals, its targets still to be entered) is passed over while another has
+ * targets: a dashboard of baselines with nothing to judge against is not a default.
  */
-export const defaultPlan = <P extends { startYear: number; endYear: number }>(plans: readonly P[], year: number): P | undefined =>
-	[...plans].filter((p) => p.startYear <= year).sort((a, b) => b.startYear - a.startYear || b.endYear - a.endYear)[0] ?? plans[0];
+export const defaultPlan = <P extends { startYear: number; endYear: number; indicators?: readonly { targets: readonly unknown[] }[] }>(plans: readonly P[], year: number): P | undefined => {
+	const hasTargets = (p: P) => !p.indicators || p.indicators.some((pi) => pi.targets.length > 0);
+	const started = [...plans].filter((p) => p.startYear <= year).sort((a, b) => b.startYear - a.startYear || b.endYear - a.endYear);
+	return started.find(hasTargets) ?? started[0] ?? plans[0];
+};
