@@ -463,3 +463,8 @@ export interface FormulaProblemView {
 	position: number;
 	message: string;
 }
+
+/** While an aggregate rebuild runs: the indicators of the report whose figures it recalculates (重新计算中). */
+export interface ProgressReport {
+	recalculating?: string[];
+}

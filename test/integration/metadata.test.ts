@@ -296,6 +296,20 @@ describe("changing how an element with data aggregates", () => {
 	});
 });
 
+describe("while a rebuild runs", () => {
+	it("/api/progress lists the indicators whose figures are being recalculated (重新计算中), and stops when it is done", async () => {
+		const rebuild = createRebuildService(h.app, { autoRun: false });
+		const job = await rebuild.start("admin", { elements: ["SCREENINGS"], years: [M.slice(0, 4)], reason: "flag test" });
+		const during = await admin.call("GET", `/api/progress?plan=tmg-15th-test&period=${M}&orgUnit=div`);
+		expect(during.body.recalculating).toEqual(["SCREENINGS_PER_10000"]);
+		const other = await admin.call("GET", `/api/progress?plan=tmg-14th&period=${M}&orgUnit=div`);
+		expect(other.body.recalculating ?? []).toEqual([]);
+		expect((await rebuild.run(job.jobId)).status).toBe("done");
+		const after = await admin.call("GET", `/api/progress?plan=tmg-15th-test&period=${M}&orgUnit=div`);
+		expect(after.body.recalculating ?? []).toEqual([]);
+	});
+});
+
 describe("the rebuild under live writes, and after a crash", () => {
 	const year = M.slice(0, 4);
 	const previous = addMonths(M, -1);

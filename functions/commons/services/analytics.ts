@@ -13,6 +13,7 @@ import type { App } from "../app";
 import { config } from "../config";
 import { AppError, notFound } from "../errors";
 import type { StoredSubmission } from "../submission-repo";
+import { recalculatingIndicators } from "../../metadata/recalculating";
 
 /** How far back yearly (statistics-office) figures are carried: the latest year within this window. */
 const YEARLY_LOOKBACK = 5;
@@ -331,6 +332,8 @@ export const createAnalyticsService = (app: App) => {
 			currentPeriod: currentMonth(app.now()),
 			judged: true,
 			rows,
+			// Indicators whose figures an aggregate rebuild is recalculating now (issue 15): shown as 重新计算中.
+			recalculating: await recalculatingIndicators(app, idx, plan),
 		};
 	};
 
