@@ -40,6 +40,8 @@ const fillForm = async (page: Page, values: Record<string, number | string>) => 
 };
 
 const cardValue = (page: Page, code: string) => page.locator(`article:has(#ind-tmg-14th-${code}) .num`);
+/** On a unit's own dashboard the card's headline is the division's figure; the unit's value is labelled 参考. */
+const referenceValue = (page: Page, code: string) => page.locator(`article:has(#ind-tmg-14th-${code}) .ref strong`);
 
 describe("browser flows", () => {
 	test("(1) a reporter signs in through the OIDC login page, submits a month, and the dashboard value changes", async () => {
@@ -47,11 +49,16 @@ describe("browser flows", () => {
 		const dashboard = `/?plan=tmg-14th&org=t33&period=${month}`;
 		await signIn(page, "reporter-t33", dashboard);
 		await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("zh-CN");
-		await expect.poll(() => cardValue(page, "BEDS_PER_1000").textContent(), { timeout: 30_000 }).toBe("—");
+		// The unit is never judged alone: the card leads with the division's figure and shows the unit's for reference.
+		await expect.poll(() => referenceValue(page, "BEDS_PER_1000").count(), { timeout: 30_000 }).toBe(1);
+		await expect.poll(() => cardValue(page, "BEDS_PER_1000").textContent(), { timeout: 30_000 }).toMatch(/^\d+\.\d{2}$/);
+		// Before this month's report the unit's stock figures can only be carried from an earlier month.
+		const before = (await referenceValue(page, "BEDS_PER_1000").textContent()) ?? "";
+		expect(before).not.toBe("2.68");
 		await screenshot(page, "dashboard-reporter");
 
 		await page.goto(`${new URL(page.url()).origin}/entry?period=${month}`);
-		await fillForm(page, validValues({ BEDS: 48, POPULATION: 19412 }));
+		await fillForm(page, validValues({ BEDS: 52, POPULATION: 19412 }));
 		await page.locator("#comment").fill("本月数据已与院内统计核对。");
 		// No errors (demo history may add jump warnings, which the comment above explains).
 		await expect.poll(() => page.locator("p.live").textContent(), { timeout: 30_000 }).toMatch(/^(未发现问题|0 个错误)/);
@@ -61,7 +68,7 @@ describe("browser flows", () => {
 		await expectExactText(page.getByTestId("submission-status"), "已上报");
 
 		await page.goto(`${new URL(page.url()).origin}${dashboard}`);
-		await expect.poll(() => cardValue(page, "BEDS_PER_1000").textContent(), { timeout: 30_000 }).toBe("2.47");
+		await expect.poll(() => referenceValue(page, "BEDS_PER_1000").textContent(), { timeout: 30_000 }).toBe("2.68");
 		await screenshot(page, "dashboard-after-submit");
 		expect(dialogs).toEqual([]);
 	});
