@@ -83,6 +83,20 @@ const EXPECTED: Record<string, Allowed> = {
 	// the plan evaluation: approvers, leaders and admins, for an org in scope (a unit is a 400, not a 403)
 	"GET /api/plans/{planId}/evaluation": reviewersRead,
 	"GET /api/admin/audit": adminOnly,
+	// metadata without a deploy (issue 15)
+	"GET /api/admin/metadata": adminOnly,
+	"POST /api/admin/data-elements": adminOnly,
+	"PUT /api/admin/data-elements/{code}": adminOnly,
+	"POST /api/admin/indicators": adminOnly,
+	"PUT /api/admin/indicators/{code}": adminOnly,
+	"POST /api/admin/indicators/preview": adminOnly,
+	"POST /api/admin/validation-rules/{id}": adminOnly,
+	"PUT /api/admin/validation-rules/{id}": adminOnly,
+	"DELETE /api/admin/validation-rules/{id}": adminOnly,
+	"POST /api/admin/rebuild-aggregates": adminOnly,
+	"GET /api/admin/rebuild-aggregates/{jobId}": adminOnly,
+	"GET /api/admin/catalog/export": adminOnly,
+	"POST /api/admin/catalog/import": adminOnly,
 	"GET /api/summaries": reviewersRead,
 	"GET /api/summaries/{month}/{scope}": { A: ["t33", "tarim"], L: ["t33", "tarim"], AD: ALL, LD: ALL, X: ALL },
 	"GET /api/admin/recipients": adminOnly,
@@ -161,6 +175,25 @@ const requestFor = (route: RouteDef, target: string, n: number): { path: string;
 			return { path: p, body: {} };
 		case "POST /api/admin/summaries/run":
 			return { path: p, body: { month: "not-a-month" } };
+		// metadata routes: an invalid body or a missing id, so the allowed admin gets a 4xx and nothing is written
+		case "POST /api/admin/data-elements":
+		case "POST /api/admin/indicators":
+		case "POST /api/admin/indicators/preview":
+		case "POST /api/admin/catalog/import":
+			return { path: p, body: {} };
+		case "PUT /api/admin/data-elements/{code}":
+			return { path: p.replace("{code}", "BEDS"), body: { min: "not-a-number" } };
+		case "PUT /api/admin/indicators/{code}":
+			return { path: p.replace("{code}", "IMR"), body: { decimals: 99 } };
+		case "POST /api/admin/validation-rules/{id}":
+		case "PUT /api/admin/validation-rules/{id}":
+			return { path: p.replace("{id}", "matrix-rule"), body: {} };
+		case "DELETE /api/admin/validation-rules/{id}":
+			return { path: p.replace("{id}", "no-such-rule") };
+		case "POST /api/admin/rebuild-aggregates":
+			return { path: p, body: { years: ["not-a-year"] } };
+		case "GET /api/admin/rebuild-aggregates/{jobId}":
+			return { path: p.replace("{jobId}", "no-such-job") };
 		default:
 			return { path: p };
 	}
