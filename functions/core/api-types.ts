@@ -417,7 +417,9 @@ export interface RebuildJob {
 	/** Years to rebuild, ascending. */
 	years: string[];
 	doneYears: string[];
-	/** Steps done and in all: one per year, and the final verification. */
+	/** Years whose rebuilt items were checked against a fresh recompute. */
+	verifiedYears?: string[];
+	/** Steps done and in all: two per year (rebuild, then verify). */
 	done: number;
 	total: number;
 	/** What it is doing now, e.g. `2025: 重新计算 (recomputing)`. */

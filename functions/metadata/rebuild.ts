@@ -145,7 +145,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 			years,
 			doneYears: [],
 			done: 0,
-			total: years.length + 1,
+			total: years.length * 2,
 			step: "排队中 (queued)",
 			elements: input.elements,
 			itemsWritten: 0,
@@ -360,7 +360,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 
 	/** Verification: the years whose stored items differ from a fresh recompute. */
 	const yearsThatDiffer = async (idx: CatalogIndex, years: string[]): Promise<string[]> => {
-		const differs = await mapPool(years, 3, async (year) => {
+		const differs = await mapPool(years, 2, async (year) => {
 			const expected = expectedFor(idx, await readSubmissions(idx, year), year);
 			const stored = await readAggregates(idx, year);
 			const ids = new Set([...stored.keys(), ...expected.keys()]);
@@ -405,15 +405,20 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 				await progress(jobId, runId, { doneYears: [...doneYears].sort(), done: doneYears.size, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries });
 				if (Date.now() - started > o.budgetMs && doneYears.size < job.years.length) return await pause(jobId, runId);
 			}
-			await progress(jobId, runId, { step: "核对 (verifying)" });
-			for (let round = 0; round < 3; round++) {
-				const differ = await yearsThatDiffer(idx, job.years);
-				if (differ.length === 0) break;
-				if (round === 2) throw new Error(`verification still differs for ${differ.join(", ")}`);
-				for (const year of differ) {
+			// Verification, a year per step too (a budgeted run pauses between them): a year that differs from a
+			// fresh recompute is rebuilt again.
+			const verified = new Set(job.verifiedYears ?? []);
+			for (const year of job.years) {
+				if (verified.has(year)) continue;
+				await progress(jobId, runId, { step: `${year}: 核对 (verifying)` });
+				for (let round = 0; (await yearsThatDiffer(idx, [year])).length > 0; round++) {
+					if (round === 2) throw new Error(`verification of ${year} still differs after two rebuilds`);
 					retries++;
 					await rebuildWithRetries(year);
 				}
+				verified.add(year);
+				await progress(jobId, runId, { verifiedYears: [...verified].sort(), done: doneYears.size + verified.size, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries });
+				if (Date.now() - started > o.budgetMs && verified.size < job.years.length) return await pause(jobId, runId);
 			}
 			const finishedAt = app.now().toISOString();
 			await progress(jobId, runId, { status: "done", step: "完成 (done)", done: job.total, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries, finishedAt });

@@ -364,10 +364,16 @@ describe("the rebuild under live writes, and after a crash", () => {
 		expect(first.status).toBe("running");
 		expect(first.doneYears).toEqual([last]);
 		expect(first.done).toBe(1);
-		// Paused, not stale: the next status call carries on at once.
-		const second = await budgeted.status(job.jobId);
-		expect(second.status).toBe("done");
-		expect(second.doneYears).toEqual([last, year]);
+		// Paused, not stale: each status call carries on at once, one step (a year's rebuild or its check) at least.
+		const seen = [first.done];
+		for (let polls = 0; polls < 10 && seen.at(-1) !== first.total; polls++) seen.push((await budgeted.status(job.jobId)).done);
+		// Several polls, each one moving it forward, to the end.
+		expect(seen.length).toBeGreaterThanOrEqual(3);
+		for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);
+		expect(seen.at(-1)).toBe(first.total);
+		const done = await budgeted.getJob(job.jobId);
+		expect(done?.status).toBe("done");
+		expect(done?.verifiedYears).toEqual([last, year]);
 	}, 120_000);
 
 	it("a rebuild killed midway resumes from its last finished year to the same result", async () => {
