@@ -2,6 +2,7 @@
 // - platform: the platform's own OIDC provider (local mode, aws-cn) keeps them in the table (UserStore);
 // - cognito: the global stage's Cognito user pool (roles are groups, scope is custom:org_scope);
 // - external: an external IdP (aws-cn with a customer IdP); the platform cannot change its users.
+import type { DirectoryUser } from "../core/api-types";
 import { randomInt } from "node:crypto";
 import {
 	AdminAddUserToGroupCommand,
@@ -23,16 +24,8 @@ import { ROLES } from "./claims";
 import { checkPasswordPolicy } from "./passwords";
 import { type PublicUser, USERNAME_PATTERN, type UserStore } from "./user-store";
 
-export interface DirectoryUser {
-	username: string;
-	name: string;
-	email?: string;
-	roles: Role[];
-	orgScope: string;
-	disabled: boolean;
-	createdAt?: string;
-	updatedAt?: string;
-}
+// What the admin API returns for a user is part of the contract the site reads: declared once in core.
+export type { DirectoryUser };
 
 export interface CreateUserInput {
 	username: string;

@@ -8,7 +8,9 @@
 import type { SheetRow, SheetTable } from "../core/import-sheet";
 import { AppError } from "./errors";
 
-export type TextEncodingName = "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
+import type { TextEncodingName } from "../core/api-types";
+
+export type { TextEncodingName };
 
 export const CSV_LIMITS = { maxRows: 100_000, maxColumns: 1024, maxFieldChars: 32_767 } as const;
 

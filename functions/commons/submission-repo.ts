@@ -20,30 +20,15 @@ import {
 	type UnitStockYear,
 	withMonth,
 } from "../core/aggregation";
-import type { Submission, ValidationIssue } from "../core/types";
 import type { Doc } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
 import { RetryableError } from "./retry";
 import { BatchWriteCommand, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 
-export interface StoredSubmission extends Submission {
-	firstSubmittedAt?: string;
-}
-
-export interface VersionRecord {
-	unitId: string;
-	period: string;
-	version: number;
-	action: "save" | "submit" | "approve" | "return" | "reopen" | "import";
-	status: Submission["status"];
-	at: string;
-	by: string;
-	values: Submission["values"];
-	changed: string[];
-	comment?: string;
-	issues?: ValidationIssue[];
-}
+// The stored shapes are part of the API contract (the site reads them): declared once in core.
+import type { StoredSubmission, VersionRecord } from "../core/api-types";
+export type { StoredSubmission, VersionRecord };
 
 export interface IdempotencyRecord {
 	requestHash: string;

@@ -1,15 +1,161 @@
 // Shapes the read API returns. Shared by the handlers, the summary job and the web app's API client.
+import type { ImportRowReport } from "./import-sheet";
 import type {
 	Baseline,
+	DataElement,
 	Direction,
+	FormSection,
 	I18nText,
 	IndicatorGroup,
 	IndicatorStatus,
 	Nature,
+	OrgUnit,
 	PeriodId,
 	PlanTarget,
+	Role,
+	Submission,
 	SubmissionStatus,
+	ValidationIssue,
+	ValidationRule,
+	ValueMap,
 } from "./types";
+
+// ---------------------------------------------------------------------------------------------------
+// Catalog, forms, submissions, approvals and users: declared here once, returned by the services against
+// these types and read by the site. (The site no longer copies response shapes by hand.)
+
+/** GET /api/indicators?plan=: one row per plan indicator with its formula and targets. */
+export interface IndicatorMeta {
+	planId: string;
+	code: string;
+	name: I18nText;
+	uom: I18nText;
+	group: IndicatorGroup;
+	order: number;
+	parentCode?: string;
+	baseline: Baseline | null;
+	target: PlanTarget | null;
+	targets: PlanTarget[];
+	direction: Direction;
+	nature: Nature;
+	note?: I18nText;
+	numerator: string;
+	denominator: string;
+	factor: number;
+	decimals: number;
+	/** Every data element the formula uses. */
+	elements: string[];
+}
+
+/** GET /api/data-elements. */
+export interface DataElementsView {
+	sections: FormSection[];
+	elements: DataElement[];
+	rules: ValidationRule[];
+}
+
+/** A submission as stored: the first submission time survives returns and resubmissions. */
+export interface StoredSubmission extends Submission {
+	firstSubmittedAt?: string;
+}
+
+/** GET /api/forms/{unitId}/{period}. */
+export interface FormView {
+	unitId: string;
+	period: PeriodId;
+	unit?: OrgUnit;
+	sections: FormSection[];
+	elements: DataElement[];
+	rules: ValidationRule[];
+	submission: StoredSubmission | null;
+	status: SubmissionStatus | null;
+	version: number;
+	deadline: string;
+	lockAt: string;
+	locked: boolean;
+	/** The 12 months before, oldest first; values null when nothing was reported. */
+	previous: { period: PeriodId; values: ValueMap | null }[];
+}
+
+/** PUT, GET /api/submissions/{unitId}/{period}, approve, return and reopen. */
+export interface SubmissionView {
+	submission: StoredSubmission;
+	issues: ValidationIssue[];
+	deadline: string;
+	lockAt: string;
+	locked: boolean;
+}
+
+/** One version of a form (GET /api/submissions/{unitId}/{period}/history → { versions }). */
+export interface VersionRecord {
+	unitId: string;
+	period: PeriodId;
+	version: number;
+	action: "save" | "submit" | "approve" | "return" | "reopen" | "import";
+	status: SubmissionStatus;
+	at: string;
+	by: string;
+	values: ValueMap;
+	changed: string[];
+	comment?: string;
+	issues?: ValidationIssue[];
+}
+
+/** GET /api/approvals. */
+export interface ApprovalQueue {
+	orgUnit: string;
+	periods: PeriodId[];
+	status: "submitted" | "returned" | "approved";
+	items: (StoredSubmission & { unitName: I18nText | undefined })[];
+}
+
+/** GET /api/admin/users → { users }; a created user carries its one-time password once. */
+export interface DirectoryUser {
+	username: string;
+	name: string;
+	email?: string;
+	roles: Role[];
+	orgScope: string;
+	disabled: boolean;
+	createdAt?: string;
+	updatedAt?: string;
+	temporaryPassword?: string;
+}
+
+/** A text file's encoding as the import detected it. */
+export type TextEncodingName = "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
+
+/** POST /api/imports and GET /api/imports/{importId}: an import job and its per-row report. */
+export interface ImportJobView {
+	importId: string;
+	status: "applying" | "done" | "failed";
+	/** True while an applying job is waiting to be resumed (time budget reached or interrupted). */
+	paused?: boolean;
+	format: "xlsx" | "csv";
+	encoding?: TextEncodingName;
+	sheet?: string;
+	/** Data rows in the file. */
+	total: number;
+	/** Rows applied so far (created + updated + unchanged + failed). */
+	done: number;
+	created: number;
+	updated: number;
+	unchanged: number;
+	failed: number;
+	/** Rows with validation errors (the import was then refused as a whole). */
+	errorCount: number;
+	by: string;
+	startedAt: string;
+	updatedAt: string;
+	finishedAt?: string;
+	message?: string;
+	/** Per-row report (rows with errors or warnings only, when the full report was too large to keep). */
+	rows: ImportRowReport[];
+	rowsTruncated?: boolean;
+}
+
+/** POST /api/imports?dryRun=true: the whole file checked, nothing written. */
+export type ImportDryRunView = Omit<ImportJobView, "importId" | "status"> & { dryRun: true; status: "validated" };
 
 /** Per data element of a figure: who reported it this period, whose stock was carried, who is expected. */
 export interface ElementCoverage {

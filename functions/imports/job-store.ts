@@ -1,44 +1,19 @@
 // The import job item: written once the whole file has been validated, updated with progress while rows are
 // applied, and read by GET /api/imports/{importId}. Every write is conditioned, so two requests can never
 // both run one import: a new job must not exist, a progress write must still hold the run's lease.
+import type { ImportJobView } from "../core/api-types";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
 import type { ImportRowReport } from "../core/import-sheet";
 import type { App } from "../commons/app";
-import type { TextEncodingName } from "../commons/csv-read";
 import { AppError, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 
 /** A job is only ever seen applying, done or failed (validation is quick: one Query per unit in the file). */
-export type ImportStatus = "applying" | "done" | "failed";
+export type ImportStatus = ImportJobView["status"];
 
-export interface ImportJobView {
-	importId: string;
-	status: ImportStatus;
-	/** True while an applying job is waiting to be resumed (time budget reached or interrupted). */
-	paused?: boolean;
-	format: "xlsx" | "csv";
-	encoding?: TextEncodingName;
-	sheet?: string;
-	/** Data rows in the file. */
-	total: number;
-	/** Rows applied so far (created + updated + unchanged + failed). */
-	done: number;
-	created: number;
-	updated: number;
-	unchanged: number;
-	failed: number;
-	/** Rows with validation errors (the import was then refused as a whole). */
-	errorCount: number;
-	by: string;
-	startedAt: string;
-	updatedAt: string;
-	finishedAt?: string;
-	message?: string;
-	/** Per-row report (rows with errors or warnings only, when the full report was too large to keep). */
-	rows: ImportRowReport[];
-	rowsTruncated?: boolean;
-}
+// The job as the API shows it is part of the contract the site reads: declared once in core.
+export type { ImportJobView };
 
 export interface JobItem extends Omit<ImportJobView, "rows"> {
 	fileHash: string;

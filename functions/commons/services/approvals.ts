@@ -1,10 +1,10 @@
 // The approver's queue: submitted forms in scope, oldest first, over the months asked for.
+import type { ApprovalQueue } from "../../core/api-types";
 import * as z from "zod";
 import { isWithin } from "../../core/catalog-index";
 import { currentMonth, monthRange, previousMonths } from "../../core/periods";
 import type { App } from "../app";
 import { monthSchema } from "../schemas";
-import type { StoredSubmission } from "../submission-repo";
 
 export const queueQuerySchema = z
 	.object({
@@ -13,7 +13,7 @@ export const queueQuerySchema = z
 	})
 	.passthrough();
 
-export const approvalQueue = async (app: App, orgUnit: string, q: z.infer<typeof queueQuerySchema>) => {
+export const approvalQueue = async (app: App, orgUnit: string, q: z.infer<typeof queueQuerySchema>): Promise<ApprovalQueue> => {
 	const idx = await app.catalog();
 	const repo = app.submissions(idx);
 	const now = app.now();
@@ -21,7 +21,7 @@ export const approvalQueue = async (app: App, orgUnit: string, q: z.infer<typeof
 	const periods = q.period ? [q.period] : monthRange(previousMonths(currentMonth(now), 6)[0] as string, currentMonth(now));
 	const lists = await Promise.all(periods.map((p) => repo.listForPeriod(p)));
 	const status = q.status ?? "submitted";
-	const items: (StoredSubmission & { unitName: unknown })[] = lists
+	const items: ApprovalQueue["items"] = lists
 		.flat()
 		.filter((s) => s.status === status && isWithin(idx, s.unitId, orgUnit))
 		.sort((a, b) => (a.submittedAt ?? a.updatedAt).localeCompare(b.submittedAt ?? b.updatedAt))

@@ -1,5 +1,6 @@
 // Read views of the catalog. Indicators are returned per plan with their baseline, targets, direction
 // and nature, so a client needs no second call to show a plan.
+import type { DataElementsView, IndicatorMeta } from "../../core/api-types";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import * as z from "zod";
 import { formulaCodes } from "../../core/formula";
@@ -26,7 +27,7 @@ export const catalogViews = (app: App) => ({
 		const idx = await app.catalog();
 		return idx.catalog.plans.map(({ indicators, ...plan }) => ({ ...plan, indicatorCount: indicators.length }));
 	},
-	indicators: async (planId?: string) => {
+	indicators: async (planId?: string): Promise<IndicatorMeta[]> => {
 		const idx = await app.catalog();
 		const plans = planId ? [idx.planById.get(planId)] : idx.catalog.plans;
 		if (plans.some((p) => p === undefined)) throw notFound(`未知规划 ${planId} (unknown plan)`);
@@ -34,30 +35,30 @@ export const catalogViews = (app: App) => ({
 			(plan?.indicators ?? []).map((pi) => {
 				const ind = idx.indicatorByCode.get(pi.indicatorCode);
 				return {
-					planId: plan?.id,
+					planId: plan?.id ?? "",
 					code: pi.indicatorCode,
-					name: ind?.name,
-					uom: ind?.uom,
+					name: ind?.name ?? { zh: pi.indicatorCode, en: pi.indicatorCode },
+					uom: ind?.uom ?? { zh: "", en: "" },
 					group: pi.group,
 					order: pi.order,
-					parentCode: ind?.parentCode,
+					...(ind?.parentCode ? { parentCode: ind.parentCode } : {}),
 					baseline: pi.baseline,
 					target: finalTarget(pi),
 					targets: pi.targets,
 					direction: pi.direction,
 					nature: pi.nature,
-					note: pi.note,
-					numerator: ind?.numerator,
-					denominator: ind?.denominator,
-					factor: ind?.factor,
-					decimals: ind?.decimals,
+					...(pi.note ? { note: pi.note } : {}),
+					numerator: ind?.numerator ?? "",
+					denominator: ind?.denominator ?? "1",
+					factor: ind?.factor ?? 1,
+					decimals: ind?.decimals ?? 0,
 					elements: ind ? [...new Set([...formulaCodes(ind.numerator), ...formulaCodes(ind.denominator)])] : [],
 				};
 			}),
 		);
 	},
 	units: async () => (await app.catalog()).catalog.units,
-	dataElements: async () => {
+	dataElements: async (): Promise<DataElementsView> => {
 		const idx = await app.catalog();
 		return { sections: idx.catalog.sections, elements: idx.catalog.elements, rules: idx.catalog.rules };
 	},

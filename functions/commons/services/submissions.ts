@@ -1,5 +1,6 @@
 // Submissions: the entry form, save/submit with validation, idempotency and optimistic concurrency,
 // approval and return, admin reopen. Orchestrates the pure rules (core/) and the repository.
+import type { FormView, SubmissionView } from "../../core/api-types";
 import { createHash } from "node:crypto";
 import * as z from "zod";
 import { type CatalogIndex, formElements } from "../../core/catalog-index";
@@ -101,13 +102,7 @@ export interface PutResult {
 	replayed: boolean;
 }
 
-export interface SubmissionView {
-	submission: StoredSubmission;
-	issues: ValidationIssue[];
-	deadline: string;
-	lockAt: string;
-	locked: boolean;
-}
+export type { SubmissionView };
 
 export const createSubmissionService = (app: App) => {
 	const history12 = async (idx: CatalogIndex, unitId: string, period: string): Promise<{ months: string[]; subs: StoredSubmission[] }> => {
@@ -319,7 +314,7 @@ export const createSubmissionService = (app: App) => {
 		return app.submissions(idx).history(unitId, period);
 	};
 
-	const form = async (unitId: string, period: string) => {
+	const form = async (unitId: string, period: string): Promise<FormView> => {
 		const now = app.now();
 		const idx = await app.catalog();
 		const { elements } = formFor(idx, unitId, period, now);
