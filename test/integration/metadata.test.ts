@@ -3,6 +3,8 @@
 // bad input writes nothing; an aggregation change on an element with data is refused without a rebuild and
 // rebuilt with one, counting every submission that lands while the rebuild runs, and a rebuild killed midway
 // resumes to the same result.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/commons/keys";
@@ -11,6 +13,7 @@ import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import { addMonths, currentMonth } from "../../functions/core/periods";
 import type { ValueMap } from "../../functions/core/types";
 import { createRebuildService } from "../../functions/metadata/rebuild";
+import { waitForReady } from "../../scripts/lib/child-process";
 import { seedDemo } from "../../scripts/lib/seed";
 import { type Caller, type Harness, startHarness } from "../support/harness";
 
@@ -374,6 +377,55 @@ describe("the rebuild under live writes, and after a crash", () => {
 		const done = await budgeted.getJob(job.jobId);
 		expect(done?.status).toBe("done");
 		expect(done?.verifiedYears).toEqual([last, year]);
+	}, 120_000);
+
+	it("a rebuild process killed with SIGKILL midway is resumed by the next poll once its lease is stale", async () => {
+		// Damage last year's items of every area and the division (≈ 65), so the rebuild has plenty of writing
+		// left when it is killed after its tenth write.
+		const last = String(Number(year) - 1);
+		for (const org of ["div", "korla", "yanqi", "tarim", "qieruo"]) {
+			for (const kind of ["M", "Y"] as const) {
+				const items = await h.app.submissions(await h.app.catalog()).queryAll({
+					TableName: h.table,
+					KeyConditionExpression: "pk = :pk AND begins_with(sk, :k)",
+					ExpressionAttributeValues: { ":pk": keys.aggregatePk(org), ":k": `${kind}#${last}` },
+				});
+				for (const it of items) await h.app.doc.send(new DeleteCommand({ TableName: h.table, Key: { pk: it.pk, sk: it.sk } }));
+			}
+		}
+		const rebuild = createRebuildService(h.app, { autoRun: false, staleMs: 0 });
+		const job = await rebuild.start("admin", { years: [last], reason: "kill test" });
+		const worker = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../support/rebuild-worker.ts", import.meta.url)), h.table, job.jobId], {
+			env: process.env,
+			stdio: ["ignore", "pipe", "pipe"],
+			detached: true,
+		});
+		let stderr = "";
+		worker.stderr?.on("data", (d: Buffer) => {
+			stderr += d.toString();
+		});
+		await waitForReady(worker, "rebuild worker", () => stderr);
+		const exited = new Promise((r) => worker.once("exit", r));
+		await new Promise<void>((resolve) => {
+			let out = "";
+			worker.stdout?.on("data", (d: Buffer) => {
+				out += d.toString();
+				if (/write 10\n/.test(out)) resolve();
+			});
+		});
+		process.kill(-(worker.pid as number), "SIGKILL");
+		await exited;
+		const mid = await rebuild.getJob(job.jobId);
+		expect(mid?.status).toBe("running");
+		expect(mid?.doneYears).toEqual([]);
+		expect((await verify(last)).ok).toBe(false);
+		// The next poll takes the dead runner's lease over and carries on (staleMs 0 here; 60 s by default).
+		expect((await rebuild.status(job.jobId)).status).toBe("running");
+		await rebuild.wait(job.jobId);
+		const done = await rebuild.getJob(job.jobId);
+		expect(done?.status).toBe("done");
+		expect(done?.doneYears).toEqual([last]);
+		expect((await verify(last)).ok).toBe(true);
 	}, 120_000);
 
 	it("a rebuild killed midway resumes from its last finished year to the same result", async () => {
