@@ -4,6 +4,7 @@
 // resulting catalog as a whole before writing anything, and a dry run lists every change it would make.
 import * as z from "zod";
 import type { App } from "../commons/app";
+import { config } from "../commons/config";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";
 import { type Key, keys } from "../commons/keys";
@@ -11,7 +12,7 @@ import { planBodySchema, unitBodySchema } from "../commons/services/admin";
 import type { Catalog } from "../core/catalog-index";
 import { aggregationChanges, type CatalogChange, canonical, checkCatalogDocument, diffCatalog } from "../core/metadata-rules";
 import type { DataElement, Plan } from "../core/types";
-import type { RebuildJob, RebuildService } from "./rebuild";
+import { type RebuildJob, type RebuildService, shardedUnsupported } from "./rebuild";
 import { elementCreateSchema, indicatorCreateSchema, ruleBodySchema, ruleIdSchema } from "./schemas";
 import { codesWithData } from "./service";
 import { type CatalogWrite, type MetadataAudit, MAX_WRITES_PER_TRANSACTION, MetadataStore, queryAllItems } from "./store";
@@ -144,6 +145,7 @@ export const createCatalogTransfer = (app: App, rebuild: RebuildService) => {
 			if (reaggregated.length > 0 && current.units.length > 0) withData = await codesWithData(app, { catalog: current });
 			const guarded = reaggregated.map((e) => e.code).filter((c) => withData.has(c));
 			if (opts.dryRun) return { dryRun: true, changes };
+			if (reaggregated.length > 0 && config.aggregateShards > 1) throw shardedUnsupported();
 			if (guarded.length > 0 && !opts.rebuild) {
 				throw new AppError("conflict", `导入会改变已有数据的数据项的汇总方式（${guarded.join("、")}），请加 ?rebuild=true (changes how elements with data aggregate: ${guarded.join(", ")}; retry with ?rebuild=true)`, undefined, {
 					elements: guarded,

@@ -136,6 +136,8 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 	];
 
 	const newJob = async (input: { by: string; elements: string[]; years?: string[]; reason?: string }): Promise<RebuildJob> => {
+		// The rebuild writes the plain AGG# items; sharded aggregates (AGGREGATE_SHARDS > 1) would need every shard fenced.
+		if (config.aggregateShards > 1) throw shardedUnsupported();
 		const now = app.now();
 		const idx = await app.catalogRepo.load(true);
 		const years = input.years ? [...new Set(input.years)].sort() : await yearsWithData(idx);
@@ -471,6 +473,11 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 
 	return { start, status, run, kick, newJob, jobItems, recalculating, runningConflict, getJob: async (id: string) => (await getJob(id)) ?? null, wait: (id: string) => running.get(id) };
 };
+
+export const shardedUnsupported = () =>
+	new AppError("conflict", "写入分片的汇总（AGGREGATE_SHARDS > 1）暂不支持重建，也不能修改汇总方式 (aggregate rebuilds, and so aggregation changes, are not supported with AGGREGATE_SHARDS > 1)", {
+		rebuild: "分片汇总不支持重建 (not supported with sharded aggregates)",
+	});
 
 class LeaseLostError extends Error {
 	constructor() {

@@ -2,6 +2,7 @@
 // whole catalog first (core/metadata-rules.ts) and written with its audit event and the catalog version bump
 // in one transaction (store.ts); nothing is written on bad input.
 import type { App } from "../commons/app";
+import { config } from "../commons/config";
 import { AppError, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 import { isCounterAttr } from "../core/aggregation";
@@ -9,7 +10,7 @@ import type { CatalogIndex } from "../core/catalog-index";
 import { aggregationChanges, checkElement, checkIndicator, checkRule, type FieldErrors, type FormulaProblem, elementUsage } from "../core/metadata-rules";
 import { currentMonth } from "../core/periods";
 import type { DataElement, Indicator, ValidationRule } from "../core/types";
-import type { RebuildJob, RebuildService } from "./rebuild";
+import { type RebuildJob, type RebuildService, shardedUnsupported } from "./rebuild";
 import type { ElementCreate, ElementUpdate, IndicatorCreate, IndicatorUpdate, RuleBody } from "./schemas";
 import { MetadataStore, queryAllItems, type Stored } from "./store";
 
@@ -101,6 +102,8 @@ export const createMetadataService = (app: App, rebuild: RebuildService) => {
 			const fields = checkElement(next, idx.catalog);
 			if (Object.keys(fields).length) throw invalid("数据项有误", fields);
 			const changes = aggregationChanges(cur.body, next);
+			// "Has data" reads the plain aggregate items; with shards it cannot tell, and no rebuild could follow.
+			if (changes.length > 0 && config.aggregateShards > 1) throw shardedUnsupported();
 			let job: RebuildJob | undefined;
 			if (changes.length > 0 && (await codesWithData(app, idx)).has(code)) {
 				if (!opts.rebuild) {
