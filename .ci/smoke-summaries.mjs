@@ -31,9 +31,12 @@ const recipients = ["leader", ...scopes.slice(1).map((a) => `leader-${a}`), "lea
 const [y, m] = month.split("-").map(Number);
 const EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const isSummary = (subject) => subject.startsWith(`【健康规划月报】${y}年${m}月`) || subject.startsWith(`Health plan summary, ${EN[m - 1]} ${y}`);
-const mails = (await get(`${mailWeb}/email`)).filter((e) => isSummary(e.subject ?? ""));
+const raw = await get(`${mailWeb}/api/email`);
+const all = Array.isArray(raw) ? raw : (raw.emails ?? raw.items ?? raw.data ?? []);
+const mails = all.filter((e) => isSummary(e.subject ?? ""));
 const per = new Map(recipients.map((r) => [r, 0]));
-for (const e of mails) for (const t of e.to ?? []) if (per.has(t.address)) per.set(t.address, per.get(t.address) + 1);
+const addresses = (to) => (Array.isArray(to) ? to : [to]).map((t) => (typeof t === "string" ? t : t?.address)).filter(Boolean);
+for (const e of mails) for (const a of addresses(e.to ?? [])) if (per.has(a)) per.set(a, per.get(a) + 1);
 const want = expectMail === "none" ? 0 : 1;
 const wrong = [...per].filter(([, n]) => n !== want);
 if (wrong.length) fail(`mail catcher: ${wrong.map(([r, n]) => `${r}×${n}`).join(", ")} (want ${want} each)`);
