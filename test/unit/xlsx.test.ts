@@ -107,11 +107,14 @@ describe("buildSummaryXlsx", () => {
 
 		expect(files["xl/workbook.xml"]).toMatch(/<sheet name="指标进展" sheetId="1"[^>]*\/><sheet name="填报情况" sheetId="2"/);
 		const progress = readSheet(files, 1);
-		expect(progress[0]).toEqual(["指标", "单位", "性质", "当前值", "规划目标", "进度期望值", "状态", "较上月变化", "较基线变化", "分组", "代码"]);
-		expect(progress[1]).toEqual(["孕产妇死亡率", "/10万", "约束性", 14.2, "≤12", 12.5, "偏离目标", 2.2, null, "健康服务", "MATERNAL_MORTALITY"]);
+		expect(progress[0]).toEqual(["指标", "单位", "性质", "当前值", "规划目标", "进度期望值", "状态", "较上月变化", "较基线变化", "95%区间", "说明", "分组", "代码"]);
+		expect(progress[1]).toEqual(["孕产妇死亡率", "/10万", "约束性", 14.2, "≤12", 12.5, "偏离目标", 2.2, null, null, null, "健康服务", "MATERNAL_MORTALITY"]);
 		expect(progress[3]?.slice(0, 9)).toEqual(["每万人口全科医生数", "人", "约束性", 3.05, "≥3.93", 3.3, "落后进度", 0.05, 0.15]);
 		const reporting = readSheet(files, 2);
-		expect(reporting[0]).toEqual(["单位", "填报状态", "是否按时", "提交时间", "单位代码"]);
+		expect(reporting[0]).toEqual(["单位", "填报状态", "是否按时", "提交时间（北京时间）", "单位代码"]);
+		// Beijing time, not the stored UTC instant; nothing for a unit that has not reported.
+		expect(reporting[1]?.[3]).toBe("2025-07-03 10:00");
+		expect(reporting[4]?.[3] ?? null).toBeNull();
 		expect(reporting.slice(1, 7).map((r) => [r[0], r[1], r[2]])).toEqual([
 			["第二师医院", "已审核", "按时"],
 			["二十一团医院", "待审核", "按时"],
