@@ -72,12 +72,21 @@ export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 const add = (deltas: Deltas, id: string, attr: string, d: number): void => {
 	if (d === 0 || !Number.isFinite(d)) return;
-	const item = deltas.get(id) ?? {};
+	let item = deltas.get(id);
+	if (!item) {
+		item = {};
+		deltas.set(id, item);
+	}
 	const next = round6((item[attr] ?? 0) + d);
-	if (next === 0) delete item[attr];
-	else item[attr] = next;
-	if (Object.keys(item).length === 0) deltas.delete(id);
-	else deltas.set(id, item);
+	if (next !== 0) {
+		item[attr] = next;
+		return;
+	}
+	// A counter back at zero is dropped, and an item left with none with it. Only here is the item's size
+	// looked at: counting its attributes on every add made a recompute quadratic in the item's width.
+	delete item[attr];
+	for (const _ in item) return;
+	deltas.delete(id);
 };
 
 /** The org units a unit's figures roll up into: its area (if any) and the division. */
@@ -123,8 +132,7 @@ const isMonthPeriod = (p: string): boolean => p.length === 7;
  * values change from `before` to `after` (either may be null: no submission). Stock contributions to Y
  * depend on the unit's other months and come from stockYearDeltas.
  */
-export const submissionDeltas = (before: SubmissionState | null, after: SubmissionState | null, ctx: AggContext): Deltas => {
-	const deltas: Deltas = new Map();
+export const submissionDeltas = (before: SubmissionState | null, after: SubmissionState | null, ctx: AggContext, deltas: Deltas = new Map()): Deltas => {
 	const ref = after ?? before;
 	if (!ref) return deltas;
 	const ancestors = ancestorsOf(ref.unitId, ctx.units);
@@ -190,8 +198,7 @@ export const withMonth = (sy: UnitStockYear, month: string, state: SubmissionSta
 };
 
 /** Deltas on the Y items from a unit's stock-year record changing (latest month per element, summed). */
-export const stockYearDeltas = (unitId: string, year: string, before: UnitStockYear, after: UnitStockYear, ctx: AggContext): Deltas => {
-	const deltas: Deltas = new Map();
+export const stockYearDeltas = (unitId: string, year: string, before: UnitStockYear, after: UnitStockYear, ctx: AggContext, deltas: Deltas = new Map()): Deltas => {
 	const ancestors = ancestorsOf(unitId, ctx.units);
 	for (const mode of MODES) {
 		const b = latestOf(before[mode]);
@@ -246,8 +253,7 @@ export const carriedAt = (months: Readonly<Record<string, number>> | undefined, 
  * `before` to `after`. The write path passes P..P+N for a change to month P; recompute passes every month
  * a report can carry into.
  */
-export const carryDeltas = (unitId: string, before: StockHistory, after: StockHistory, months: readonly string[], ctx: AggContext): Deltas => {
-	const deltas: Deltas = new Map();
+export const carryDeltas = (unitId: string, before: StockHistory, after: StockHistory, months: readonly string[], ctx: AggContext, deltas: Deltas = new Map()): Deltas => {
 	const ancestors = ancestorsOf(unitId, ctx.units);
 	for (const mode of MODES) {
 		for (const code of new Set([...Object.keys(before[mode]), ...Object.keys(after[mode])])) {
@@ -288,10 +294,11 @@ export const mergeDeltas = (...all: Deltas[]): Deltas => {
 
 /** Recompute every aggregate item from raw submissions (the current state of each unit-period). */
 export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggContext): Deltas => {
-	const parts: Deltas[] = [];
+	// Everything accumulates into one map (the same add() as the write path), not one map per submission merged after.
+	const out: Deltas = new Map();
 	const stockYears = new Map<string, UnitStockYear>();
 	for (const s of subs) {
-		parts.push(submissionDeltas(null, s, ctx));
+		submissionDeltas(null, s, ctx, out);
 		if (isMonthPeriod(s.period)) {
 			const key = `${s.unitId}|${s.period.slice(0, 4)}`;
 			stockYears.set(key, withMonth(stockYears.get(key) ?? emptyUnitStockYear(), s.period, s, ctx));
@@ -300,7 +307,7 @@ export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggCo
 	const byUnit = new Map<string, Map<string, UnitStockYear>>();
 	for (const [key, sy] of stockYears) {
 		const [unitId = "", year = ""] = key.split("|");
-		parts.push(stockYearDeltas(unitId, year, emptyUnitStockYear(), sy, ctx));
+		stockYearDeltas(unitId, year, emptyUnitStockYear(), sy, ctx, out);
 		const years = byUnit.get(unitId) ?? new Map<string, UnitStockYear>();
 		years.set(year, sy);
 		byUnit.set(unitId, years);
@@ -316,9 +323,9 @@ export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggCo
 				for (const m of Object.keys(byMonth)) for (let k = 1; k <= n; k++) months.add(shiftMonth(m, k));
 			}
 		}
-		if (months.size > 0) parts.push(carryDeltas(unitId, empty, history, [...months].sort(), ctx));
+		if (months.size > 0) carryDeltas(unitId, empty, history, [...months].sort(), ctx, out);
 	}
-	return mergeDeltas(...parts);
+	return out;
 };
 
 /** The carried part of a stock on an M item: the sum of carried values and how many units were carried. */
