@@ -16,6 +16,7 @@
 // The job item records which years are done, so a run that dies (crash, timeout, a Lambda frozen after its
 // response) is resumed by the next GET of the job once its lease is stale; redoing a year is idempotent.
 import { randomBytes } from "node:crypto";
+import { logger } from "../commons/observability";
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AggKind, aggId, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, type UnitStockYear, withMonth } from "../core/aggregation";
 import type { RebuildJob } from "../core/api-types";
@@ -180,7 +181,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		if (running.has(jobId)) return;
 		const p = run(jobId)
 			.catch((e) => {
-				console.error(JSON.stringify({ level: "error", msg: "rebuild run stopped", jobId, error: (e as Error).message }));
+				logger.error("rebuild run stopped", { jobId, error: (e as Error).message });
 				return null as unknown as RebuildJob;
 			})
 			.finally(() => running.delete(jobId));

@@ -105,6 +105,11 @@ const EXPECTED: Record<string, Allowed> = {
 	"DELETE /api/admin/recipients/{recipientId}": adminOnly,
 	"POST /api/admin/summaries/run": adminOnly,
 	"GET /api/admin/summaries/deliveries": adminOnly,
+	"GET /api/admin/notices/settings": adminOnly,
+	"PUT /api/admin/notices/settings": adminOnly,
+	// every signed-in user reads and sets their own reminder opt-out (no org parameter)
+	"GET /api/me/notices": everyone,
+	"PUT /api/me/notices": everyone,
 };
 const PUBLIC = new Set(["GET /api/health", "ANY /oidc/{proxy+}"]);
 
@@ -175,6 +180,10 @@ const requestFor = (route: RouteDef, target: string, n: number): { path: string;
 			return { path: p, body: {} };
 		case "POST /api/admin/summaries/run":
 			return { path: p, body: { month: "not-a-month" } };
+		// an invalid body: the allowed caller gets a 400 and nothing is written
+		case "PUT /api/admin/notices/settings":
+		case "PUT /api/me/notices":
+			return { path: p, body: { reminders: "not-a-boolean" } };
 		// metadata routes: an invalid body or a missing id, so the allowed admin gets a 4xx and nothing is written
 		case "POST /api/admin/data-elements":
 		case "POST /api/admin/indicators":
