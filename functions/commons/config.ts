@@ -51,6 +51,8 @@ const environment = z
 		SUMMARY_DAY: optional(wholeNumber(1, 28)),
 		SUMMARY_HOUR: withDefault(wholeNumber(0, 23), "8"),
 		AGGREGATE_SHARDS: withDefault(wholeNumber(1, 100), "1"),
+		// Powertools reads it too; the summary's metric lines name it explicitly (infra sets it).
+		POWERTOOLS_METRICS_NAMESPACE: withDefault(text, "HealthPlan"),
 		COMPLETENESS_THRESHOLD: withDefault(
 			z.coerce.number().refine((v) => v > 0 && v <= 1, { error: "must be a number in (0, 1]" }),
 			"0.9",
@@ -148,6 +150,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 		 * 0.9. Carried-forward stocks count as reported.
 		 */
 		completenessThreshold: e.COMPLETENESS_THRESHOLD,
+		/** The CloudWatch namespace of the platform's metrics. */
+		metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE,
 		/** The platform's own OIDC provider (functions/handlers/oidc.ts). */
 		oidc: {
 			get issuer(): string {

@@ -44,11 +44,11 @@ export interface ChartImage {
 const require = createRequire(import.meta.url);
 
 /**
- * Reads the font and the wasm from disk. Looks in $SUMMARY_ASSETS_DIR, then ./assets beside this module (in a bundled
+ * Reads the font and the wasm from disk. Looks in `dir` when given, then ./assets beside this module (in a bundled
  * Lambda: beside index.mjs, where the CDK copies both files), then the wasm from node_modules.
  */
 export function loadBundledChartAssets(dir?: string): ChartAssets {
-	const candidates = [dir, process.env.SUMMARY_ASSETS_DIR, fileURLToPath(new URL("./assets", import.meta.url))].filter(
+	const candidates = [dir, fileURLToPath(new URL("./assets", import.meta.url))].filter(
 		(d): d is string => typeof d === "string" && d !== "",
 	);
 	const firstReadable = (name: string): Uint8Array | null => {

@@ -6,6 +6,7 @@
 // 'sending' (a run died mid-send, or one is in flight) is never re-sent automatically, because the mail may have gone
 // out: an operator decides with resend. A resend re-sends whatever the status and leaves an audit record.
 import { randomUUID } from "node:crypto";
+import { logger } from "../commons/observability";
 import { MailSendError, type MailMessage, type MailTransport } from "../commons/mail/transport";
 
 export type DeliveryStatus = "sending" | "sent" | "failed";
@@ -58,10 +59,11 @@ export interface DeliveryLogger {
 	error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** The platform's Powertools logger (request id and cold-start flag on every line). */
 const consoleLogger: DeliveryLogger = {
-	info: (message, extra) => console.log(JSON.stringify({ level: "INFO", message, ...extra })),
-	warn: (message, extra) => console.warn(JSON.stringify({ level: "WARN", message, ...extra })),
-	error: (message, extra) => console.error(JSON.stringify({ level: "ERROR", message, ...extra })),
+	info: (message, extra) => logger.info(message, { ...extra }),
+	warn: (message, extra) => logger.warn(message, { ...extra }),
+	error: (message, extra) => logger.error(message, { ...extra }),
 };
 
 export interface BackoffOptions {

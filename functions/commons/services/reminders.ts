@@ -7,6 +7,7 @@
 //   second run sends nothing. Admins turn kinds off and set the days; a user can opt out of reminders, not returns.
 // The reporters are the directory's users with the reporter role whose org scope is the unit, enabled, with an address.
 import { UserStore } from "../../auth/user-store";
+import { logger } from "../observability";
 import { userDirectoryFromConfig, type UserDirectory } from "../../auth/user-directory";
 import type { DirectoryUser } from "../../auth/user-directory";
 import { reportingUnitsUnder } from "../../core/catalog-index";
@@ -18,7 +19,7 @@ import { createNoticeSettingsStore, type NoticeSettingsStore } from "../../summa
 import { type NoticeKind, renderNotice } from "../../summary/notices";
 import { reminderDue, reportingPeriod } from "../../summary/schedule";
 import type { StoredSubmission } from "../submission-repo";
-import { emfLine } from "./summaries";
+import { emitCount } from "./summaries";
 import { formatBeijingTime, formatMonthLabel } from "../../summary/model";
 import { escapeHtml } from "../../summary/render";
 import type { App } from "../app";
@@ -65,9 +66,9 @@ export const createReminderService = (app: App, deps: ReminderDeps = {}) => {
 	const openTransport = deps.transport ?? (() => createTransport());
 
 	const log = deps.logger ?? {
-		info: (message: string, extra?: Record<string, unknown>) => console.log(JSON.stringify({ level: "INFO", message, ...extra })),
-		warn: (message: string, extra?: Record<string, unknown>) => console.warn(JSON.stringify({ level: "WARN", message, ...extra })),
-		error: (message: string, extra?: Record<string, unknown>) => console.error(JSON.stringify({ level: "ERROR", message, ...extra })),
+		info: (message: string, extra?: Record<string, unknown>) => logger.info(message, { ...extra }),
+		warn: (message: string, extra?: Record<string, unknown>) => logger.warn(message, { ...extra }),
+		error: (message: string, extra?: Record<string, unknown>) => logger.error(message, { ...extra }),
 	};
 	const notices = deps.notices ?? createDynamoDeliveryStore({ client: app.doc, tableName: app.table, partition: "NOTICE" });
 	const settingsStore = deps.settings ?? createNoticeSettingsStore({ client: app.doc, tableName: app.table, now: () => app.now() });
@@ -169,7 +170,7 @@ export const createReminderService = (app: App, deps: ReminderDeps = {}) => {
 			transport.close?.();
 		}
 		if (result.failed.length > 0) {
-			(deps.metricSink ?? ((l: string) => console.log(l)))(emfLine("NoticeDeliveryFailed", result.failed.length, { period, ids: result.failed.map((f) => f.id) }, now));
+			emitCount(deps.metricSink, "NoticeDeliveryFailed", result.failed.length, { period, ids: result.failed.map((f) => f.id) }, now);
 			await audit.record({ at: now.toISOString(), by: "schedule", action: "notice.delivery-failed", target: period, detail: { failures: result.failed } }).catch(() => {});
 		}
 		log.info("scheduled notices finished", { period, window, sent: result.sent.length, skipped: result.skipped, failed: result.failed.length, unreachable: result.unreachable.length });

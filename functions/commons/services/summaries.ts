@@ -7,6 +7,8 @@
 // Query for the month's submissions, and one Query per reporting unit that reported (data-quality history). Each
 // (scope, locale) is compiled and charted once per run, however many recipients share it.
 import { gunzipSync, gzipSync } from "node:zlib";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logger } from "../observability";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CompletenessReport, ProgressReport, SeriesPoint } from "../../core/api-types";
 import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
@@ -120,24 +122,35 @@ export interface SummaryServiceDeps {
 }
 
 const jsonLogger: DeliveryLogger = {
-	info: (message, extra) => console.log(JSON.stringify({ level: "INFO", message, ...extra })),
-	warn: (message, extra) => console.warn(JSON.stringify({ level: "WARN", message, ...extra })),
-	error: (message, extra) => console.error(JSON.stringify({ level: "ERROR", message, ...extra })),
+	info: (message, extra) => logger.info(message, { ...extra }),
+	warn: (message, extra) => logger.warn(message, { ...extra }),
+	error: (message, extra) => logger.error(message, { ...extra }),
 };
 
-/** One CloudWatch Embedded Metric Format line, shaped as Powertools Metrics writes it (namespace, service dimension). */
-export const emfLine = (metric: string, value: number, properties: Record<string, unknown>, at: Date): string =>
-	JSON.stringify({
-		_aws: {
-			Timestamp: at.getTime(),
-			CloudWatchMetrics: [
-				{ Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || "HealthPlan", Dimensions: [["service"]], Metrics: [{ Name: metric, Unit: "Count" }] },
-			],
-		},
-		service: process.env.POWERTOOLS_SERVICE_NAME || "health-plan",
-		[metric]: value,
-		...properties,
-	});
+/**
+ * One CloudWatch Embedded Metric Format line, serialised by Powertools Metrics (its namespace and service
+ * dimension), with the run's details as metadata. Returned as a line so a test can read what the job emits.
+ */
+const countMetric = (metric: string, value: number, properties: Record<string, unknown>, at: Date): Metrics => {
+	const m = new Metrics({ namespace: config.metricsNamespace });
+	m.setTimestamp(at);
+	m.addMetric(metric, MetricUnit.Count, value);
+	for (const [key, v] of Object.entries(properties)) m.addMetadata(key, typeof v === "string" ? v : JSON.stringify(v));
+	return m;
+};
+
+export const emfLine = (metric: string, value: number, properties: Record<string, unknown>, at: Date): string => {
+	const m = countMetric(metric, value, properties, at);
+	const line = JSON.stringify(m.serializeMetrics());
+	m.clearMetrics();
+	return line;
+};
+
+/** Records a count: to the injected sink as an EMF line (tests), else published by Powertools to stdout. */
+export const emitCount = (sink: ((line: string) => void) | undefined, metric: string, value: number, properties: Record<string, unknown>, at: Date): void => {
+	if (sink) sink(emfLine(metric, value, properties, at));
+	else countMetric(metric, value, properties, at).publishStoredMetrics();
+};
 
 const lazyS3 = async (): Promise<S3Archive> => {
 	const { S3Client, PutObjectCommand, GetObjectCommand } = await import("@aws-sdk/client-s3");
@@ -220,7 +233,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 	const log = deps.logger ?? jsonLogger;
 	const recipients = deps.recipients ?? createRecipientStore({ client: app.doc, tableName: app.table, now: () => app.now() });
 	const deliveries = deps.deliveries ?? createDynamoDeliveryStore({ client: app.doc, tableName: app.table });
-	const metricSink = deps.metricSink ?? ((line: string) => console.log(line));
+	const metricSink = deps.metricSink;
 	const openTransport = deps.transport ?? (() => createTransport());
 	let s3: Promise<S3Archive> | undefined;
 	const archiveS3 = (): Promise<S3Archive> => {
@@ -457,7 +470,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 
 	const surfaceFailures = async (month: string, failures: RunFailure[], actor: string, now: Date): Promise<void> => {
 		if (failures.length === 0) return;
-		metricSink(emfLine("SummaryDeliveryFailed", failures.length, { month, recipientIds: failures.map((f) => f.recipientId) }, now));
+		emitCount(metricSink, "SummaryDeliveryFailed", failures.length, { month, recipientIds: failures.map((f) => f.recipientId) }, now);
 		try {
 			await audit.record({ at: now.toISOString(), by: actor, action: "summary.delivery-failed", target: month, detail: { failures } });
 		} catch (err) {
