@@ -29,6 +29,11 @@ export interface FigureInput {
 	valueOf(code: string): ElementFigure | null;
 	/** Ids of the units expected to report an element at this org (sorted or not). */
 	expectedOf(code: string): readonly string[];
+	/**
+	 * A key that is equal for two elements exactly when their expected sets are (e.g. the sorted ids joined).
+	 * Callers that ask for many figures pass a cached one; without it the sets are sorted on each call.
+	 */
+	expectedKey?(code: string): string;
 	/** Completeness threshold, 0..1. */
 	threshold: number;
 }
@@ -69,10 +74,10 @@ export const intervalMethodOf = (indicator: Pick<Indicator, "numerator" | "denom
 
 const coverageRate = (e: ElementCoverage): number => (e.expected > 0 ? Math.min(1, (e.fresh + e.carried) / e.expected) : 1);
 
-const sameSets = (sets: readonly (readonly string[])[]): boolean => {
-	const keys = sets.map((s) => [...s].sort().join(","));
-	return keys.every((k) => k === keys[0]);
-};
+/** The key of an expected set: its ids sorted and joined. */
+export const setKey = (ids: readonly string[]): string => [...ids].sort().join(",");
+
+const sameKeys = (keys: readonly string[]): boolean => keys.every((k) => k === keys[0]);
 
 export const computeFigure = (input: FigureInput): Figure => {
 	const { indicator } = input;
@@ -95,7 +100,8 @@ export const computeFigure = (input: FigureInput): Figure => {
 		...(perElement.length > 1 ? { elements: perElement } : {}),
 	};
 	const base = { value: v.value, numerator: v.numerator, denominator: v.denominator, coverage };
-	const crossSet = !sameSets(relevant.map((e) => input.expectedOf(e.code)));
+	const keyOf = input.expectedKey ?? ((code: string) => setKey(input.expectedOf(code)));
+	const crossSet = !sameKeys(relevant.map((e) => keyOf(e.code)));
 	const complete = relevant.every((e) => e.fresh + e.carried >= e.expected);
 	if (crossSet && !complete && (v.numerator !== null || v.denominator !== null)) {
 		return { value: null, numerator: null, denominator: null, coverage, provisional: true, provisionalReason: "mismatched" };

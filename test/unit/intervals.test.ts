@@ -68,3 +68,18 @@ describe("rate intervals", () => {
 		expect(rateInterval("wilson", 2.5, 10, 100)).toBeNull();
 	});
 });
+
+describe("large counts", () => {
+	it("switch to Wilson–Hilferty above 200 events without a jump", () => {
+		const exact = poissonInterval(200);
+		const approx = poissonInterval(201);
+		expect(approx.low).toBeGreaterThan(exact.low);
+		expect(approx.low - exact.low).toBeLessThan(1.5);
+		// 1,000 events: 938.7–1,063.9 (chi-square quantiles / 2)
+		const big = poissonInterval(1000);
+		expect(big.low).toBeCloseTo(938.9, 0);
+		expect(big.high).toBeCloseTo(1064.0, 0);
+		// Monotone in k across the switch.
+		for (let k = 1; k < 300; k++) expect(poissonInterval(k).high).toBeGreaterThan(poissonInterval(k - 1).high);
+	});
+});

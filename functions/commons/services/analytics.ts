@@ -3,7 +3,7 @@
 import { type AggKind, aggId, isCounterAttr, type Mode, parseAggId, readAgg, readCarried, recomputeAggregates, type SubmissionState, unitsAttr } from "../../core/aggregation";
 import type { BreakdownReport, BreakdownRow, CompletenessReport, ProgressReport, ProgressRow, SeriesPoint, SeriesReport } from "../../core/api-types";
 import { type CatalogIndex, childrenOf, defaultPlan, formElements, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
-import { computeFigure, type ElementFigure, type Figure, indicatorCodes, judge } from "../../core/figures";
+import { computeFigure, type ElementFigure, type Figure, indicatorCodes, judge, setKey } from "../../core/figures";
 import { roundTo } from "../../core/indicator-eval";
 import { projectionYears, projectPlanIndicator } from "../../core/projection";
 import { addMonths, currentMonth, deadline, fractionalYear, isMonth, isYear, monthRange, monthsOfYear } from "../../core/periods";
@@ -26,6 +26,8 @@ interface OrgData {
 	years: Items;
 	yearly: Items;
 	asOf: string;
+	/** Only year items were read (a projection's history): a flow's yearly coverage comes from the year item. */
+	yearsOnly?: boolean;
 }
 
 const maxAsOf = (...maps: Items[]): string => {
@@ -53,7 +55,9 @@ const valueAt = (idx: CatalogIndex, data: OrgData, period: string, mode: Mode, c
 	if (isYear(period)) {
 		const v = readAgg(data.years.get(year), code, mode);
 		if (!v || el.overTime === "stock") return plain(v);
-		// A flow's yearly count is unit-months; coverage is the most units that reported in any month.
+		// A flow's yearly count is unit-months; coverage is the most units that reported in any month, or, when only
+		// the year item was read, the units reporting in an average month.
+		if (data.yearsOnly) return { sum: v.sum, count: Math.floor(v.count / 12), carried: 0 };
 		let units = 0;
 		for (const m of monthsOfYear(Number(year))) units = Math.max(units, readAgg(data.months.get(m), code, mode)?.count ?? 0);
 		return { sum: v.sum, count: units, carried: 0 };
@@ -91,8 +95,12 @@ const DEFAULT_PERIOD_LOOKBACK = 12;
 export const createAnalyticsService = (app: App) => {
 	const mode = (approvedOnly?: boolean): Mode => ((approvedOnly ?? config.approvedOnly) ? "approved" : "all");
 
-	/** Aggregate items for an area/division from the table; for a unit, recomputed from its own few submissions. */
-	const orgData = async (idx: CatalogIndex, org: OrgUnit, from: string, to: string): Promise<OrgData> => {
+	/**
+	 * Aggregate items for an area/division from the table; for a unit, recomputed from its own few submissions.
+	 * `yearsOnly` reads the year items alone (a handful per year instead of twelve wide month items), for figures
+	 * of whole past years.
+	 */
+	const orgData = async (idx: CatalogIndex, org: OrgUnit, from: string, to: string, opts: { yearsOnly?: boolean } = {}): Promise<OrgData> => {
 		const fromYear = Number(from.slice(0, 4));
 		const toYear = Number(to.slice(0, 4));
 		const yearList = Array.from({ length: toYear - fromYear + 1 }, (_, i) => String(fromYear + i));
@@ -102,11 +110,11 @@ export const createAnalyticsService = (app: App) => {
 			const months = isMonth(from) ? monthRange(`${from.slice(0, 4)}-01`, isMonth(to) ? to : `${to}-12`) : yearList.flatMap((y) => monthsOfYear(Number(y)));
 			const yrYears = Array.from({ length: toYear - Number(yrFrom) + 1 }, (_, i) => String(Number(yrFrom) + i));
 			const [m, y, yr] = await Promise.all([
-				repo.aggregates(org.id, "M", months[0] as string, months[months.length - 1] as string, months),
+				opts.yearsOnly ? new Map<string, Record<string, unknown>>() : repo.aggregates(org.id, "M", months[0] as string, months[months.length - 1] as string, months),
 				repo.aggregates(org.id, "Y", String(fromYear), String(toYear), yearList),
 				repo.aggregates(org.id, "YR", yrFrom, String(toYear), yrYears),
 			]);
-			return { months: m, years: y, yearly: yr, asOf: maxAsOf(m, y, yr) };
+			return { months: m, years: y, yearly: yr, asOf: maxAsOf(m, y, yr), ...(opts.yearsOnly ? { yearsOnly: true } : {}) };
 		}
 		const subs = await repo.listForUnit(org.id, yrFrom, `${toYear}-12`);
 		const states: SubmissionState[] = subs.map((s) => ({ unitId: SELF, period: s.period, status: s.status, values: s.values }));
@@ -140,21 +148,31 @@ export const createAnalyticsService = (app: App) => {
 	 * from every active unit of a reporting type below the org; "none" elements (division-level figures) only
 	 * from such units directly under it, since they count only there.
 	 */
-	const expectedCache = new WeakMap<CatalogIndex, Map<string, string[]>>();
-	const expectedIds = (idx: CatalogIndex, org: OrgUnit, code: string): string[] => {
-		const cache = expectedCache.get(idx) ?? new Map<string, string[]>();
-		expectedCache.set(idx, cache);
-		const key = `${org.id}|${code}`;
-		const hit = cache.get(key);
-		if (hit) return hit;
-		const el = idx.elementByCode.get(code);
-		const units = org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id);
-		const ids = el
-			? units.filter((u) => u.type && el.reportedBy.includes(u.type) && (el.acrossUnits === "sum" || org.level === "unit" || u.parentId === org.id)).map((u) => u.id)
-			: [];
-		cache.set(key, ids);
-		return ids;
+	// Per catalog (the index object lives as long as the catalog is unchanged): the units under each org, the
+	// ids expected per org × element, and the count of units under each org that report monthly. A progress
+	// read asks these for every row and every trend month; walking the catalog's units each time made a read's
+	// cost grow with the number of units (bench: read scaling).
+	const memo = new WeakMap<CatalogIndex, Map<string, unknown>>();
+	const cached = <T>(idx: CatalogIndex, key: string, compute: () => T): T => {
+		let m = memo.get(idx);
+		if (!m) {
+			m = new Map();
+			memo.set(idx, m);
+		}
+		if (m.has(key)) return m.get(key) as T;
+		const v = compute();
+		m.set(key, v);
+		return v;
 	};
+	const unitsOf = (idx: CatalogIndex, org: OrgUnit): OrgUnit[] => (org.level === "unit" ? [org] : cached(idx, `units|${org.id}`, () => reportingUnitsUnder(idx, org.id)));
+	const expectedIds = (idx: CatalogIndex, org: OrgUnit, code: string): string[] =>
+		cached(idx, `expected|${org.id}|${code}`, () => {
+			const el = idx.elementByCode.get(code);
+			const units = unitsOf(idx, org);
+			return el
+				? units.filter((u) => u.type && el.reportedBy.includes(u.type) && (el.acrossUnits === "sum" || org.level === "unit" || u.parentId === org.id)).map((u) => u.id)
+				: [];
+		});
 
 	const evaluate = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode, indicator: Indicator): Figure =>
 		computeFigure({
@@ -162,6 +180,7 @@ export const createAnalyticsService = (app: App) => {
 			elements: idx.elementByCode,
 			valueOf: (code) => valueAt(idx, data, period, m, code),
 			expectedOf: (code) => expectedIds(idx, org, code),
+			expectedKey: (code) => cached(idx, `key|${org.id}|${code}`, () => setKey(expectedIds(idx, org, code))),
 			threshold: config.completenessThreshold,
 		});
 
@@ -173,8 +192,11 @@ export const createAnalyticsService = (app: App) => {
 
 	/** Units expected to report monthly under an org, and how many have a counted form for the period. */
 	const reportingOf = (idx: CatalogIndex, org: OrgUnit, data: OrgData, period: string, m: Mode): ProgressReport["reporting"] => {
-		const units = (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).filter((u) => formElements(idx.elementByCode.values(), u.type, "monthly").length > 0);
-		const expected = units.length;
+		const expected = cached(idx, `monthly|${org.id}`, () => {
+			const types = new Set(unitsOf(idx, org).map((u) => u.type));
+			const reportsMonthly = new Map([...types].map((t) => [t, formElements(idx.elementByCode.values(), t, "monthly").length > 0]));
+			return unitsOf(idx, org).filter((u) => reportsMonthly.get(u.type)).length;
+		});
 		const counted = (month: string) => Math.min(expected, Number(data.months.get(month)?.[unitsAttr(m)] ?? 0));
 		// A year is as complete as its least complete month.
 		const reported = isMonth(period) ? counted(period) : Math.min(...monthsOfYear(Number(period)).map(counted));
@@ -274,7 +296,7 @@ export const createAnalyticsService = (app: App) => {
 		// Projection to the target year (core/projection.ts): the complete years since the plan's base year, in one
 		// extra read beside the period's own.
 		const years = projectionYears(plan.baseYear, period, Number(currentMonth(app.now()).slice(0, 4)));
-		const [data, history] = await Promise.all([reuse ? found.data : orgData(idx, org, from, period), years.length ? orgData(idx, org, years[0] as string, years.at(-1) as string) : undefined]);
+		const [data, history] = await Promise.all([reuse ? found.data : orgData(idx, org, from, period), years.length ? orgData(idx, org, years[0] as string, years.at(-1) as string, { yearsOnly: true }) : undefined]);
 		const yearlyPoints = (indicator: Indicator) =>
 			history
 				? years.flatMap((y) => {
