@@ -50,7 +50,7 @@ const main = async () => {
 
 	// Loaded after the environment is set: configuration is read on first use.
 	const { getApp } = await import("../functions/commons/app");
-	const { createSummaryService } = await import("../functions/commons/services/summaries");
+	const { createSummaryService } = await import("../functions/summary/service");
 	const say = (line: string) => process.stdout.write(`${line}\n`);
 	const logger = {
 		info: (message: string, extra?: Record<string, unknown>) => say(`· ${message} ${extra ? JSON.stringify(extra) : ""}`),

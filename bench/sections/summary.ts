@@ -2,7 +2,7 @@
 //    on the demo (~22 units) and on 1,000 synthetic units × 60 monthly elements × 12 months of history.
 import type { App } from "../../functions/commons/app";
 import { createAnalyticsService } from "../../functions/commons/services/analytics";
-import { createSummaryService } from "../../functions/commons/services/summaries";
+import { createSummaryService } from "../../functions/summary/service";
 import { monthRange } from "../../functions/core/periods";
 import { codeCatalog, seedDemo } from "../../scripts/lib/seed";
 import type { Datasets } from "../lib/datasets";

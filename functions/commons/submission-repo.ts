@@ -20,11 +20,11 @@ import {
 	type UnitStockYear,
 	withMonth,
 } from "../core/aggregation";
-import type { Doc } from "./clients/dynamo";
+import { type Doc, queryAll } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
 import { RetryableError } from "./retry";
-import { BatchWriteCommand, GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 
 // The stored shapes are part of the API contract (the site reads them): declared once in core.
 import type { StoredSubmission, VersionRecord } from "../core/api-types";
@@ -356,15 +356,9 @@ export class SubmissionRepo {
 		return out;
 	}
 
-	async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-		const out: Record<string, unknown>[] = [];
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const r = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-			out.push(...((r.Items ?? []) as Record<string, unknown>[]));
-			ExclusiveStartKey = r.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
-		return out;
+	/** Every page of a Query: the one paged-query helper (clients/dynamo.ts). */
+	queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+		return queryAll(this.doc, input);
 	}
 }
 

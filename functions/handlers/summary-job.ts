@@ -17,8 +17,8 @@ import { getApp } from "../commons/app";
 import { requireConfig } from "../commons/config";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";
-import { createReminderService, type ReminderService, type ScheduledNoticeResult } from "../commons/services/reminders";
-import { createSummaryService, type RunResult, type SummaryService } from "../commons/services/summaries";
+import { createReminderService, type ReminderService, type ScheduledNoticeResult } from "../summary/reminders";
+import { createSummaryService, type RunResult, type SummaryService } from "../summary/service";
 import { isMonth } from "../core/periods";
 
 // A deploy without a table or a sender address (or with a malformed setting) fails at init, not at the run.

@@ -2,7 +2,8 @@
 // by its revision, for If-Match), their audit events with before and after, and the catalog version bump,
 // so a container's cache check (catalog-repo.ts) sees the edit and nothing is half-applied.
 import { randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "../commons/clients/dynamo";
+import { GetCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Doc } from "../commons/clients/dynamo";
 import { AppError } from "../commons/errors";
 import { type Key, keys } from "../commons/keys";
@@ -39,16 +40,8 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 /** DynamoDB takes at most 100 items per transaction; the version bump takes one. */
 export const MAX_WRITES_PER_TRANSACTION = 45;
 
-export const queryAllItems = async (doc: Doc, input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
-	const out: Record<string, unknown>[] = [];
-	let ExclusiveStartKey: Record<string, unknown> | undefined;
-	do {
-		const r = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
-		out.push(...((r.Items ?? []) as Record<string, unknown>[]));
-		ExclusiveStartKey = r.LastEvaluatedKey;
-	} while (ExclusiveStartKey);
-	return out;
-};
+/** Every page of a Query (the one paged-query helper, clients/dynamo.ts). */
+export const queryAllItems = (doc: Doc, input: QueryCommandInput): Promise<Record<string, unknown>[]> => queryAll(doc, input);
 
 export const etagOf = (rev: number): string => `"${rev}"`;
 

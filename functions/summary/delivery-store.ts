@@ -2,7 +2,8 @@
 // with attribute_not_exists(pk); sent/failed updates are conditional on the claim token; a resend updates the record
 // and writes an AUDIT#<yyyy-mm> item in one transaction.
 import { randomUUID } from "node:crypto";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "../commons/clients/dynamo";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../commons/keys";
 import { type ClaimOutcome, type DeliveryRecord, type DeliveryStore, type ResendAudit, resendBlocked, resendRecord } from "./deliver";
 
@@ -168,21 +169,12 @@ export function createDynamoDeliveryStore(options: DynamoDeliveryStoreOptions): 
 		get,
 
 		async list(month) {
-			const items: DeliveryRecord[] = [];
-			let ExclusiveStartKey: Record<string, unknown> | undefined;
-			do {
-				const out = await client.send(
-					new QueryCommand({
-						TableName,
-						KeyConditionExpression: "pk = :pk",
-						ExpressionAttributeValues: { ":pk": partition === "DELIVERY" ? keys.deliveryPk(month) : `${partition}#${month}` },
-						ExclusiveStartKey,
-					}),
-				);
-				for (const item of out.Items ?? []) items.push(toRecord(item));
-				ExclusiveStartKey = out.LastEvaluatedKey;
-			} while (ExclusiveStartKey);
-			return items;
+			const items = await queryAll(client, {
+				TableName,
+				KeyConditionExpression: "pk = :pk",
+				ExpressionAttributeValues: { ":pk": partition === "DELIVERY" ? keys.deliveryPk(month) : `${partition}#${month}` },
+			});
+			return items.map(toRecord);
 		},
 	};
 }

@@ -1,7 +1,8 @@
 // Summary recipients: who gets the monthly email, for which org scope, in which language.
 // RECIPIENTS / R#<id> (keys.recipient): one partition, read with Query; the list is small (tens of leaders).
 import { randomUUID } from "node:crypto";
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { queryAll } from "../commons/clients/dynamo";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
@@ -60,21 +61,8 @@ export function createRecipientStore(options: {
 	const now = options.now ?? (() => new Date());
 
 	const list = async (): Promise<Recipient[]> => {
-		const out: Recipient[] = [];
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const page = await client.send(
-				new QueryCommand({
-					TableName,
-					KeyConditionExpression: "pk = :pk",
-					ExpressionAttributeValues: { ":pk": keys.recipientsPk },
-					ExclusiveStartKey,
-				}),
-			);
-			for (const item of page.Items ?? []) out.push(toRecipient(item));
-			ExclusiveStartKey = page.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
-		return out.sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
+		const items = await queryAll(client, { TableName, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.recipientsPk } });
+		return items.map(toRecipient).sort((a, b) => a.name.localeCompare(b.name, "zh-CN"));
 	};
 
 	const get = async (id: string): Promise<Recipient | null> => {

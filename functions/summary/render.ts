@@ -3,6 +3,7 @@
 // inline styles only, no <style>, no scripts, no external CSS, fonts or images; charts are CID attachments.
 // Everything that comes from users or data goes through escapeHtml, in text and in attributes alike.
 import type { ChartImage } from "./charts";
+import { escapeHtml } from "../core/html";
 import {
 	formatMonthLabel,
 	formatNumber,
@@ -41,16 +42,7 @@ export interface RenderOptions {
 	xlsx?: boolean;
 }
 
-/** The one HTML escape: text nodes and double-quoted attribute values alike. */
-export function escapeHtml(value: unknown): string {
-	return String(value ?? "")
-		.replace(/&/g, "&amp;")
-		.replace(/</g, "&lt;")
-		.replace(/>/g, "&gt;")
-		.replace(/"/g, "&quot;")
-		.replace(/'/g, "&#39;")
-		.replace(/`/g, "&#96;");
-}
+export { escapeHtml };
 const esc = escapeHtml;
 
 /** Only http(s) links get through; anything else (javascript:, data:) becomes "#". Escaped for the attribute. */

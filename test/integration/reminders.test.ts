@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DirectoryUser, UserDirectory } from "../../functions/auth/user-directory";
 import { createApp } from "../../functions/commons/app";
 import { createSmtpTransport } from "../../functions/commons/mail/smtp";
-import { createReminderService } from "../../functions/commons/services/reminders";
+import { createReminderService } from "../../functions/summary/reminders";
 import { createSubmissionService } from "../../functions/commons/services/submissions";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import type { Principal, ValueMap } from "../../functions/core/types";

@@ -4,6 +4,7 @@
 // CSRF: the form posts to /interaction/<uid>/login; the provider's signed, path-scoped, SameSite=Lax
 // interaction cookie must name the same uid, so a cross-site post has neither the uid nor the cookie.
 import { createHash } from "node:crypto";
+import { escapeHtml } from "../../core/html";
 import type { KoaContextWithOIDC, Provider } from "oidc-provider";
 import type { I18nText } from "../../core/types";
 import { burnPasswordCheck, verifyPassword } from "../passwords";
@@ -11,8 +12,7 @@ import type { UserStore } from "../user-store";
 
 export type Lang = "zh" | "en";
 
-export const escapeHtml = (s: string): string =>
-	s.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+export { escapeHtml };
 
 const t = (text: I18nText, lang: Lang): string => escapeHtml(lang === "en" ? text.en : text.zh);
 

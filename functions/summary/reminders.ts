@@ -6,27 +6,27 @@
 //   claimed exactly once with the same conditional claim as the summary (NOTICE#<period> / R#<kind>.<unit>), so a
 //   second run sends nothing. Admins turn kinds off and set the days; a user can opt out of reminders, not returns.
 // The reporters are the directory's users with the reporter role whose org scope is the unit, enabled, with an address.
-import { UserStore } from "../../auth/user-store";
-import { logger } from "../observability";
-import { userDirectoryFromConfig, type UserDirectory } from "../../auth/user-directory";
-import type { DirectoryUser } from "../../auth/user-directory";
-import { reportingUnitsUnder } from "../../core/catalog-index";
-import { addMonths, deadline, isMonth } from "../../core/periods";
-import type { OrgUnit } from "../../core/types";
-import { type DeliveryLogger, type DeliveryReport, deliverSummaries, type DeliveryStore } from "../../summary/deliver";
-import { createDynamoDeliveryStore } from "../../summary/delivery-store";
-import { createNoticeSettingsStore, type NoticeSettingsStore } from "../../summary/notice-settings";
-import { type NoticeKind, renderNotice } from "../../summary/notices";
-import { reminderDue, reportingPeriod } from "../../summary/schedule";
-import type { StoredSubmission } from "../submission-repo";
-import { emitCount } from "./summaries";
-import { formatBeijingTime, formatMonthLabel } from "../../summary/model";
-import { escapeHtml } from "../../summary/render";
-import type { App } from "../app";
-import { AuditRepo } from "../audit-repo";
-import { config } from "../config";
-import { AppError, conflict, notFound } from "../errors";
-import { createTransport, type MailTransport } from "../mail/index";
+import { UserStore } from "../auth/user-store";
+import { logger } from "../commons/observability";
+import { userDirectoryFromConfig, type UserDirectory } from "../auth/user-directory";
+import type { DirectoryUser } from "../auth/user-directory";
+import { reportingUnitsUnder } from "../core/catalog-index";
+import { addMonths, deadline, isMonth } from "../core/periods";
+import type { OrgUnit } from "../core/types";
+import { type DeliveryLogger, type DeliveryReport, deliverSummaries, type DeliveryStore } from "./deliver";
+import { createDynamoDeliveryStore } from "./delivery-store";
+import { createNoticeSettingsStore, type NoticeSettingsStore } from "./notice-settings";
+import { type NoticeKind, renderNotice } from "./notices";
+import { reminderDue, reportingPeriod } from "./schedule";
+import type { StoredSubmission } from "../commons/submission-repo";
+import { emitCount } from "./service";
+import { formatBeijingTime, formatMonthLabel } from "./model";
+import { escapeHtml } from "./render";
+import type { App } from "../commons/app";
+import { AuditRepo } from "../commons/audit-repo";
+import { config } from "../commons/config";
+import { AppError, conflict, notFound } from "../commons/errors";
+import { createTransport, type MailTransport } from "../commons/mail/index";
 
 export interface ReminderDeps {
 	directory?: () => UserDirectory;

@@ -7,35 +7,37 @@
 // Query for the month's submissions, and one Query per reporting unit that reported (data-quality history). Each
 // (scope, locale) is compiled and charted once per run, however many recipients share it.
 import { gunzipSync, gzipSync } from "node:zlib";
+import { queryAll } from "../commons/clients/dynamo";
+import { mapPool } from "../commons/pool";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logger } from "../observability";
-import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { CompletenessReport, ProgressReport, SeriesPoint } from "../../core/api-types";
-import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../../core/catalog-index";
-import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../../core/periods";
-import type { DataElement, Locale, OrgUnit, Plan } from "../../core/types";
-import type { ChartImage } from "../../summary/charts";
-import { buildQualityFlags, compileSummary, type QualityInput, type SubmissionNote } from "../../summary/compile";
+import { logger } from "../commons/observability";
+import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { CompletenessReport, ProgressReport, SeriesPoint } from "../core/api-types";
+import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../core/catalog-index";
+import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../core/periods";
+import type { DataElement, Locale, OrgUnit, Plan } from "../core/types";
+import type { ChartImage } from "./charts";
+import { buildQualityFlags, compileSummary, type QualityInput, type SubmissionNote } from "./compile";
 import {
 	type DeliveryLogger,
 	type DeliveryRecord,
 	type DeliveryStore,
 	deliverSummaries,
 	resendSummary,
-} from "../../summary/deliver";
-import { createDynamoDeliveryStore } from "../../summary/delivery-store";
-import { latestDueMonth } from "../../summary/schedule";
-import type { SummaryModel } from "../../summary/model";
-import { createRecipientStore, type Recipient, type RecipientInput, type RecipientStore } from "../../summary/recipient-store";
-import { renderArchiveHtml, renderEmail, renderText } from "../../summary/render";
-import type { App } from "../app";
-import { AuditRepo } from "../audit-repo";
-import { config } from "../config";
-import { AppError, conflict, notFound } from "../errors";
-import { keys } from "../keys";
-import { createTransport, type MailMessage, type MailTransport } from "../mail/index";
-import type { StoredSubmission } from "../submission-repo";
-import { createAnalyticsService } from "./analytics";
+} from "./deliver";
+import { createDynamoDeliveryStore } from "./delivery-store";
+import { latestDueMonth } from "./schedule";
+import type { SummaryModel } from "./model";
+import { createRecipientStore, type Recipient, type RecipientInput, type RecipientStore } from "./recipient-store";
+import { renderArchiveHtml, renderEmail, renderText } from "./render";
+import type { App } from "../commons/app";
+import { AuditRepo } from "../commons/audit-repo";
+import { config } from "../commons/config";
+import { AppError, conflict, notFound } from "../commons/errors";
+import { keys } from "../commons/keys";
+import { createTransport, type MailMessage, type MailTransport } from "../commons/mail/index";
+import type { StoredSubmission } from "../commons/submission-repo";
+import { createAnalyticsService } from "../commons/services/analytics";
 
 /**
  * Data-quality tracer elements (WHO DQR picks a few high-volume service counts rather than everything): outliers
@@ -170,20 +172,6 @@ const lazyS3 = async (): Promise<S3Archive> => {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 const localeAttr = (locale: string): string => `loc_${locale}`;
 
-/** Runs fn over items with at most `limit` in flight. */
-const mapPool = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-			while (next < items.length) {
-				const i = next++;
-				out[i] = await fn(items[i] as T);
-			}
-		}),
-	);
-	return out;
-};
 
 /** Everything a scope's summary needs, independent of the locale. */
 interface ScopeData {
@@ -322,7 +310,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		});
 		// Imported on first use: ECharts, zrender and the resvg wasm are evaluated only when a summary is drawn,
 		// not on a cold start that only lists the archive or edits recipients.
-		const { renderSummaryCharts } = await import("../../summary/charts");
+		const { renderSummaryCharts } = await import("./charts");
 		const charts = await renderSummaryCharts(model, data.series, { maxTrends: MAX_TRENDS });
 		return { model, charts, html: renderArchiveHtml(model, charts), text: renderText(model), json: JSON.stringify(model) };
 	};
@@ -419,25 +407,16 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 
 	/** Archived summaries of one scope, newest first. */
 	const listArchiveFor = async (scope: string): Promise<ArchiveEntry[]> => {
-		const out: ArchiveEntry[] = [];
-		let ExclusiveStartKey: Record<string, unknown> | undefined;
-		do {
-			const page = await app.doc.send(
-				new QueryCommand({
-					TableName: app.table,
-					KeyConditionExpression: "pk = :pk",
-					ExpressionAttributeValues: { ":pk": keys.summaryPk(scope) },
-					// Metadata only: the model and the page stay in the item until one is opened.
-					ProjectionExpression: "#month, #scope, planId, locales, generatedAt",
-					ExpressionAttributeNames: { "#month": "month", "#scope": "scope" },
-					ScanIndexForward: false,
-					ExclusiveStartKey,
-				}),
-			);
-			for (const item of page.Items ?? []) out.push(toEntry(item));
-			ExclusiveStartKey = page.LastEvaluatedKey;
-		} while (ExclusiveStartKey);
-		return out;
+		const items = await queryAll(app.doc, {
+			TableName: app.table,
+			KeyConditionExpression: "pk = :pk",
+			ExpressionAttributeValues: { ":pk": keys.summaryPk(scope) },
+			// Metadata only: the model and the page stay in the item until one is opened.
+			ProjectionExpression: "#month, #scope, planId, locales, generatedAt",
+			ExpressionAttributeNames: { "#month": "month", "#scope": "scope" },
+			ScanIndexForward: false,
+		});
+		return items.map(toEntry);
 	};
 
 	/** The archive of an org and every org below it (the caller's readable scopes), newest month first. */
