@@ -616,3 +616,54 @@ export interface FormulaProblemView {
 export interface ProgressReport {
 	recalculating?: string[];
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Monthly summaries: the archive, recipients and a run, as the site reads them.
+
+/** One archived summary (GET /api/summaries → { orgUnit, items }), newest first. */
+export interface ArchiveEntry {
+	month: PeriodId;
+	scope: string;
+	planId?: string;
+	locales: string[];
+	generatedAt?: string;
+}
+
+export interface ArchiveList {
+	orgUnit: string;
+	items: ArchiveEntry[];
+}
+
+/** A summary recipient (GET/POST/PUT /api/admin/recipients). */
+export interface Recipient {
+	id: string;
+	name: string;
+	email: string;
+	scopeOrgId: string;
+	locale: "zh-CN" | "en";
+	active: boolean;
+	createdAt: string;
+	updatedAt: string;
+}
+
+export interface SummaryRunFailure {
+	recipientId: string;
+	error: string;
+}
+
+/** POST /api/admin/summaries/run. */
+export interface SummaryRunResult {
+	month: PeriodId;
+	dryRun: boolean;
+	/** Active recipients considered (1 for a `to` preview). */
+	recipients: number;
+	sent: number;
+	skipped: number;
+	failed: number;
+	/** (scope, locale) pairs compiled this run. */
+	compiled: number;
+	archived: number;
+	failures: SummaryRunFailure[];
+	/** Dry run only: what a real run would do per recipient. */
+	plan?: { recipientId: string; email: string; scope: string; locale: string; action: "send" | "skip"; subject?: string; status?: string }[];
+}

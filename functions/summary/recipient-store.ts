@@ -1,6 +1,7 @@
 // Summary recipients: who gets the monthly email, for which org scope, in which language.
 // RECIPIENTS / R#<id> (keys.recipient): one partition, read with Query; the list is small (tens of leaders).
 import { randomUUID } from "node:crypto";
+import type { Recipient } from "../core/api-types";
 import { queryAll } from "../commons/clients/dynamo";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
@@ -24,11 +25,8 @@ export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean) =>
 
 export type RecipientInput = z.infer<ReturnType<typeof makeRecipientInputSchema>>;
 
-export interface Recipient extends RecipientInput {
-	id: string;
-	createdAt: string;
-	updatedAt: string;
-}
+// What the admin API returns for a recipient is part of the contract the site reads: declared once in core.
+export type { Recipient };
 
 export interface RecipientStore {
 	list(): Promise<Recipient[]>;

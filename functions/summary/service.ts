@@ -7,6 +7,7 @@
 // Query for the month's submissions, and one Query per reporting unit that reported (data-quality history). Each
 // (scope, locale) is compiled and charted once per run, however many recipients share it.
 import { gunzipSync, gzipSync } from "node:zlib";
+import type { ArchiveEntry, SummaryRunFailure, SummaryRunResult } from "../core/api-types";
 import { queryAll } from "../commons/clients/dynamo";
 import { mapPool } from "../commons/pool";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -71,13 +72,7 @@ export interface CompileRequest {
 	generatedAt?: string;
 }
 
-export interface ArchiveEntry {
-	month: string;
-	scope: string;
-	planId?: string;
-	locales: string[];
-	generatedAt?: string;
-}
+export type { ArchiveEntry };
 
 export interface ArchivedSummary extends ArchiveEntry {
 	locale: string;
@@ -85,26 +80,9 @@ export interface ArchivedSummary extends ArchiveEntry {
 	html: string;
 }
 
-export interface RunFailure {
-	recipientId: string;
-	error: string;
-}
-
-export interface RunResult {
-	month: string;
-	dryRun: boolean;
-	/** Active recipients considered (1 for a `to` preview). */
-	recipients: number;
-	sent: number;
-	skipped: number;
-	failed: number;
-	/** (scope, locale) pairs compiled this run. */
-	compiled: number;
-	archived: number;
-	failures: RunFailure[];
-	/** Dry run only: what a real run would do per recipient. */
-	plan?: { recipientId: string; email: string; scope: string; locale: string; action: "send" | "skip"; subject?: string; status?: string }[];
-}
+/** The run's result is part of the contract the site reads: declared once in core. */
+export type RunFailure = SummaryRunFailure;
+export type RunResult = SummaryRunResult;
 
 export interface S3Archive {
 	put(key: string, body: string, contentType: string): Promise<void>;
