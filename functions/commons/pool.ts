@@ -1,16 +1,2 @@
-// The one concurrency pool: DynamoDB, SMTP relays and Lambda all prefer a few requests in flight to a burst.
-
-/** Runs `fn` over `items` with at most `limit` in flight; the results keep the items' order. */
-export const mapPool = async <T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> => {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	await Promise.all(
-		Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-			while (next < items.length) {
-				const i = next++;
-				out[i] = await fn(items[i] as T, i);
-			}
-		}),
-	);
-	return out;
-};
+// The one concurrency pool lives in the core (it is pure), so the site can use it too.
+export { mapPool } from "../core/pool";

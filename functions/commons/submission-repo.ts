@@ -20,6 +20,7 @@ import {
 	type UnitStockYear,
 	withMonth,
 } from "../core/aggregation";
+import { mapPool } from "../core/pool";
 import { type Doc, queryAll } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
@@ -314,20 +315,17 @@ export class SubmissionRepo {
 		let done = 0;
 		const batches: Record<string, unknown>[][] = [];
 		for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-		const worker = async () => {
-			for (let b = batches.shift(); b; b = batches.shift()) {
-				let pending = b.map((Item) => ({ PutRequest: { Item } }));
-				for (let attempt = 0; pending.length > 0; attempt++) {
-					if (attempt > 8) throw new Error("bulkLoad: DynamoDB kept items unprocessed");
-					if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-					const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-					pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
-				}
-				done += b.length;
-				onProgress?.(done, items.length);
+		await mapPool(batches, 8, async (b) => {
+			let pending = b.map((Item) => ({ PutRequest: { Item } }));
+			for (let attempt = 0; pending.length > 0; attempt++) {
+				if (attempt > 8) throw new Error("bulkLoad: DynamoDB kept items unprocessed");
+				if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+				const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+				pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
 			}
-		};
-		await Promise.all(Array.from({ length: 8 }, worker));
+			done += b.length;
+			onProgress?.(done, items.length);
+		});
 	}
 
 	/** Aggregate items of an org for sort keys in [fromSk, toSk], shards merged. */

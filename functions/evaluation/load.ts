@@ -3,6 +3,7 @@
 // Reads: one progress, one yearly series per indicator, and a 垦区 breakdown for the few indicators that
 // need one (resource gaps and the main problems), a handful at a time.
 import type { SeriesPoint } from "../core/api-types";
+import { mapPool } from "../core/pool";
 import { breakdownCodes, buildEvaluation, type EvaluationInput } from "../core/evaluation";
 import type { EvaluationReport } from "../core/api-types";
 import type { App } from "../commons/app";
@@ -15,20 +16,6 @@ export interface EvaluationQuery {
 	orgUnit: string;
 	approvedOnly?: boolean;
 }
-
-/** Runs `fn` over `items`, at most `limit` at a time (DynamoDB Local and Lambda both prefer a few in flight). */
-const mapLimit = async <T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> => {
-	const out: R[] = new Array(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const i = next++;
-			out[i] = await fn(items[i] as T);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-	return out;
-};
 
 export const createEvaluationService = (app: App, analytics: AnalyticsService) => {
 	const evaluate = async (q: EvaluationQuery): Promise<EvaluationReport> => {
@@ -48,7 +35,7 @@ export const createEvaluationService = (app: App, analytics: AnalyticsService) =
 		const from = String(Math.min(plan.baseYear, q.year));
 		const progress = await analytics.progress({ planId: plan.id, period: String(q.year), orgUnit: org.id, ...(approvedOnly !== undefined ? { approvedOnly } : {}) });
 		const codes = plan.indicators.map((pi) => pi.indicatorCode).filter((c) => idx.indicatorByCode.has(c));
-		const seriesList = await mapLimit(codes, 4, (code) =>
+		const seriesList = await mapPool(codes, 4, (code) =>
 			analytics.series({ code, orgUnit: org.id, from, to: String(q.year), planId: plan.id, ...(approvedOnly !== undefined ? { approvedOnly } : {}) }),
 		);
 		const series: Record<string, SeriesPoint[]> = Object.fromEntries(seriesList.map((s) => [s.indicatorCode, s.points]));
@@ -66,7 +53,7 @@ export const createEvaluationService = (app: App, analytics: AnalyticsService) =
 			approvedOnly: progress.approvedOnly,
 		};
 		const needed = breakdownCodes(input);
-		const breakdownList = await mapLimit(needed, 2, (code) =>
+		const breakdownList = await mapPool(needed, 2, (code) =>
 			analytics.breakdown({ code, orgUnit: org.id, period: String(q.year), ...(approvedOnly !== undefined ? { approvedOnly } : {}) }),
 		);
 		const breakdowns = Object.fromEntries(breakdownList.map((b) => [b.indicatorCode, b.rows.map((r) => ({ ...r, level: idx.unitById.get(r.orgUnit)?.level ?? "unit" }))]));

@@ -4,6 +4,7 @@
 // functions as the transactional write path; test/integration/demo-pipeline.test.ts pushes the 2020 demo
 // through SubmissionRepo.commit itself and checks the division's figures against the plan.
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { mapPool } from "../../functions/core/pool";
 import { UserStore } from "../../functions/auth/user-store";
 import { seededUsers, seedUsers } from "../../functions/auth/seed-users";
 import type { App } from "../../functions/commons/app";
@@ -23,19 +24,14 @@ export const seedLocalUsers = async (app: App) => {
 	return seedUsers(store, seededUsers(orgUnits));
 };
 
-/** Runs `fn` over items with at most `limit` in flight. */
+/** Runs `fn` over items with at most `limit` in flight (the one pool), reporting every 200 done. */
 export const pool = async <T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>, onProgress?: (done: number) => void) => {
-	let next = 0;
 	let done = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const i = next++;
-			await fn(items[i] as T, i);
-			done++;
-			if (onProgress && done % 200 === 0) onProgress(done);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	await mapPool(items, limit, async (item, i) => {
+		await fn(item, i);
+		done++;
+		if (onProgress && done % 200 === 0) onProgress(done);
+	});
 };
 
 export interface DemoSeedResult {

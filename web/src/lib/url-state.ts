@@ -1,6 +1,7 @@
 // Page filters live in the query string, so a view can be bookmarked, shared and returned to.
 import { goto } from "$app/navigation";
 import { page } from "$app/state";
+import { mapPool } from "$core/pool";
 
 export const setParams = (updates: Record<string, string | null | undefined>): Promise<void> => {
 	const url = new URL(page.url);
@@ -11,14 +12,7 @@ export const setParams = (updates: Record<string, string | null | undefined>): P
 	return goto(`${url.pathname}${url.search}`, { replaceState: true, keepFocus: true, noScroll: true });
 };
 
-/** Runs async tasks with at most `limit` in flight (sparklines: a handful of requests at a time). */
+/** The one concurrency pool (sparklines, completeness months: a handful of requests at a time). */
 export const pool = async <T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> => {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const item = items[next++] as T;
-			await task(item);
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	await mapPool(items, limit, task);
 };
