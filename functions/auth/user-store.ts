@@ -111,8 +111,8 @@ export class UserStore {
 		if (!USERNAME_PATTERN.test(input.username)) {
 			throw badRequest("Invalid user name", { username: "3–64 characters: lower-case letters, digits, '.', '_', '-'" });
 		}
-		if (!input.name?.trim()) throw badRequest("Name is required", { name: "Required" });
-		if (!input.orgScope?.trim()) throw badRequest("Org scope is required", { orgScope: "Required" });
+		if (!input.name?.trim()) throw badRequest("请填写姓名 (name is required)", { name: "必填 (required)" });
+		if (!input.orgScope?.trim()) throw badRequest("请选择机构范围 (org scope is required)", { orgScope: "必填 (required)" });
 		validateRoles(input.roles);
 		validatePassword(input.password, input.username);
 		const at = this.now().toISOString();
@@ -149,7 +149,7 @@ export class UserStore {
 		const names: Record<string, string> = { "#updatedAt": "updatedAt" };
 		const values: Record<string, unknown> = { ":updatedAt": this.now().toISOString() };
 		if (patch.name !== undefined) {
-			if (!patch.name.trim()) throw badRequest("Name is required", { name: "Required" });
+			if (!patch.name.trim()) throw badRequest("请填写姓名 (name is required)", { name: "必填 (required)" });
 			sets.push("#name = :name");
 			names["#name"] = "name";
 			values[":name"] = patch.name.trim();
@@ -169,7 +169,7 @@ export class UserStore {
 			values[":roles"] = [...new Set(patch.roles)];
 		}
 		if (patch.orgScope !== undefined) {
-			if (!patch.orgScope.trim()) throw badRequest("Org scope is required", { orgScope: "Required" });
+			if (!patch.orgScope.trim()) throw badRequest("请选择机构范围 (org scope is required)", { orgScope: "必填 (required)" });
 			sets.push("#orgScope = :orgScope");
 			names["#orgScope"] = "orgScope";
 			values[":orgScope"] = patch.orgScope;

@@ -15,9 +15,9 @@ import { keys } from "../commons/keys";
 export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean) =>
 	z
 		.object({
-			name: z.string().trim().min(1, "Name is required").max(100, "Name must be at most 100 characters"),
-			email: z.string().trim().toLowerCase().pipe(z.email("Not a valid email address")),
-			scopeOrgId: z.string().trim().min(1, "Org scope is required").refine(isOrgId, "Unknown org unit"),
+			name: z.string().trim().min(1, "请填写姓名 (name is required)").max(100, "姓名最多100个字符 (name must be at most 100 characters)"),
+			email: z.string().trim().toLowerCase().pipe(z.email("不是有效的邮箱地址 (not a valid email address)")),
+			scopeOrgId: z.string().trim().min(1, "请选择机构范围 (org scope is required)").refine(isOrgId, "未知机构 (unknown org unit)"),
 			locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
 			active: z.boolean().default(true),
 		})
