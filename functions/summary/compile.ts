@@ -2,6 +2,7 @@
 // caller passes generatedAt), so the same inputs always give the same email.
 // Also the WHO DQR data-quality detectors (outliers, consistency over time) as pure functions over arrays.
 import type { CompletenessReport, ProgressReport, ProgressRow } from "../core/api-types";
+import { targetText } from "../core/target-text";
 import type { I18nText, IndicatorStatus, Locale, OrgLevel, PeriodId, Plan } from "../core/types";
 import {
 	type DataQualityFlag,
@@ -188,6 +189,25 @@ export function compileSummary(input: CompileSummaryInput): SummaryModel {
 		returnedSubmissions,
 		pendingApprovals,
 		dataQualityFlags,
+		trendRisks: current.rows
+			.filter((r) => r.projection && (r.projection.verdict === "unlikely" || r.projection.verdict === "at-risk"))
+			.map((r) => {
+				const p = r.projection as NonNullable<typeof r.projection>;
+				return {
+					code: r.indicatorCode,
+					name: pick(r.name, locale),
+					uom: pick(r.uom, locale),
+					decimals: r.decimals,
+					nature: r.nature,
+					verdict: p.verdict as "unlikely" | "at-risk",
+					targetYear: p.targetYear,
+					value: p.value,
+					low: p.low,
+					high: p.high,
+					target: r.target ? targetText(r.target, locale, pick(r.uom, locale)) : null,
+				};
+			})
+			.sort((a, b) => (a.verdict === b.verdict ? 0 : a.verdict === "unlikely" ? -1 : 1)),
 		highlights: computeHighlights({ locale, indicators: all, bindingAlerts, reporting, hasPrevious: previous !== null, dataQualityFlags }),
 	};
 }

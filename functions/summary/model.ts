@@ -127,8 +127,28 @@ export interface SummaryModel {
 	returnedSubmissions: SummaryReturned[];
 	pendingApprovals: SummaryPending[];
 	dataQualityFlags: DataQualityFlag[];
+	/**
+	 * Indicators whose trend, carried to the plan's target year, is unlikely to meet the target or at risk
+	 * (the projection on /api/progress): unlikely first. Optional so archived models from before still render.
+	 */
+	trendRisks?: SummaryTrendRisk[];
 	/** Plain-language sentences computed from the data, most important first. */
 	highlights: string[];
+}
+
+export interface SummaryTrendRisk {
+	code: string;
+	name: string;
+	uom: string;
+	decimals: number;
+	nature: Nature;
+	verdict: "unlikely" | "at-risk";
+	targetYear: number;
+	/** The trend's value in the target year, and its band. */
+	value: number;
+	low: number;
+	high: number;
+	target: string | null;
 }
 
 export const STATUSES: readonly IndicatorStatus[] = ["achieved", "on-track", "behind", "off-track", "uncertain", "provisional", "no-data"];

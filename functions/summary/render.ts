@@ -16,6 +16,7 @@ import {
 	STATUS_LABELS,
 	type SummaryIndicator,
 	type SummaryModel,
+	type SummaryTrendRisk,
 } from "./model";
 import { buildSummaryXlsx, XLSX_CONTENT_TYPE } from "./xlsx";
 import type { IndicatorStatus, Locale, Nature } from "../core/types";
@@ -89,6 +90,8 @@ type Words = {
 	quality: (n: number) => string;
 	qualityKind: Record<"outlier" | "consistency", string>;
 	qualityNone: string;
+	trendRisks: (n: number) => string;
+	trendRisk: (r: SummaryTrendRisk, fmt: (v: number) => string) => string;
 	button: string;
 	footerScope: (m: SummaryModel) => string;
 	footerAuto: string;
@@ -136,6 +139,9 @@ const zh: Words = {
 	quality: (n) => `数据质量提示（${n}项）`,
 	qualityKind: { outlier: "异常值", consistency: "与往年不一致" },
 	qualityNone: "未发现异常值或与往年明显不一致的数据。",
+	trendRisks: (n) => `按趋势推算需关注的指标（${n}项）`,
+	trendRisk: (r, fmt) =>
+		`${r.name}：${r.verdict === "unlikely" ? "按趋势难以达成" : "有风险"}，${r.targetYear}年约为${fmt(r.value)}${r.uom}（区间${fmt(r.low)}–${fmt(r.high)}）${r.target ? `，目标${r.target}` : ""}`,
 	button: "打开监测平台查看详情",
 	footerScope: (m) => `统计口径：${m.approvedOnly ? "仅含已审核数据" : "含已提交及已审核数据"}；生成时间 ${formatBeijingTime(m.generatedAt)}（北京时间）。`,
 	footerAuto: "本邮件由健康规划指标监测平台自动发送，请勿直接回复。",
@@ -184,6 +190,9 @@ const en: Words = {
 	quality: (n) => `Data quality (${n})`,
 	qualityKind: { outlier: "Outlier", consistency: "Inconsistent with past years" },
 	qualityNone: "No outliers or inconsistencies with past years were found.",
+	trendRisks: (n) => `On trend, needing attention (${n})`,
+	trendRisk: (r, fmt) =>
+		`${r.name}: ${r.verdict === "unlikely" ? "unlikely on trend" : "at risk"}, about ${fmt(r.value)} ${r.uom} in ${r.targetYear} (range ${fmt(r.low)}–${fmt(r.high)})${r.target ? `; target ${r.target}` : ""}`,
 	button: "Open the dashboard",
 	footerScope: (m) => `${m.approvedOnly ? "Approved data only" : "Submitted and approved data"}; generated ${formatBeijingTime(m.generatedAt)} (Beijing time).`,
 	footerAuto: "Sent automatically by the health plan monitoring platform; please do not reply.",
@@ -397,6 +406,7 @@ function renderBody(m: SummaryModel, imageSrc: (chart: ChartImage) => string | n
 		overviewHtml(m, w, img(overviewChart)),
 		trendCharts.length ? section(w.trends, trendCharts.map((c) => img(c)).join("")) : "",
 		indicatorTable(m, w),
+		m.trendRisks?.length ? section(w.trendRisks(m.trendRisks.length), bulletList(m.trendRisks.map((r) => w.trendRisk(r, (v) => formatNumber(v, r.decimals))))) : "",
 		reportingHtml(m, w),
 		qualityHtml(m, w),
 		buttonHtml(m, w),
@@ -460,6 +470,11 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 			`${w.pending(m.pendingApprovals.length)}${colon}`,
 			...m.pendingApprovals.map((p) => `* ${p.unitName}${at(p.submittedAt)}${note(w.comment, p.comment)}`),
 		);
+
+	if (m.trendRisks?.length) {
+		heading(w.trendRisks(m.trendRisks.length));
+		for (const r of m.trendRisks) L.push(`* ${w.trendRisk(r, (v) => formatNumber(v, r.decimals))}`);
+	}
 
 	heading(w.quality(m.dataQualityFlags.length));
 	if (m.dataQualityFlags.length === 0) L.push(w.qualityNone);
