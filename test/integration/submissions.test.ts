@@ -254,6 +254,29 @@ describe("locks and reopening", () => {
 		expect(audit.body.events.some((e: { action: string; target: string }) => e.action === "period.reopen" && e.target === `t33/${old}`)).toBe(true);
 	});
 
+	it("reopens a locked period the unit never reported as an empty draft, so it can still report late", async () => {
+		const old = "2023-04";
+		// Nothing reported, past the lock date: the reporter is refused and told an admin must reopen it.
+		const locked = await reporter.call("PUT", `/api/submissions/t33/${old}`, { body: { values: valuesFor("t33"), action: "submit" } });
+		expect(locked.status).toBe(423);
+		const reopen = await admin.call("POST", `/api/admin/periods/t33/${old}/reopen`, { body: { reason: "补报2023年4月" } });
+		expect(reopen.status, JSON.stringify(reopen.body)).toBe(200);
+		expect(reopen.body.submission).toMatchObject({ status: "draft", version: 1, reopened: true });
+		expect(Object.values(reopen.body.submission.values).every((v) => v === null)).toBe(true);
+		// An empty draft counts nowhere: the division's month has no unit from it.
+		const idx = await h.app.catalog();
+		const before = await h.app.submissions(idx).get("t33", old);
+		expect(before?.status).toBe("draft");
+		// The version history keeps the reason; the late report then goes through as usual.
+		const hist = await admin.call("GET", `/api/submissions/t33/${old}/history`);
+		expect(hist.body.versions[0]).toMatchObject({ action: "reopen", comment: "补报2023年4月" });
+		const late = await reporter.call("PUT", `/api/submissions/t33/${old}`, { body: { values: valuesFor("t33"), action: "submit" } });
+		expect(late.status, JSON.stringify(late.body)).toBe(200);
+		expect(late.body.submission).toMatchObject({ status: "submitted", version: 2, late: true });
+		const verify = await admin.call("POST", `/api/admin/verify-aggregates?period=${old}`);
+		expect(verify.body.ok).toBe(true);
+	});
+
 	it("recomputes every aggregate from raw submissions and finds them exact", async () => {
 		const r = await admin.call("POST", `/api/admin/verify-aggregates?period=${month}`);
 		expect(r.status).toBe(200);

@@ -280,8 +280,23 @@ export const createSubmissionService = (app: App) => {
 		const times = periodTimes(period);
 		return withRetry(retryOnVersionConflict(async () => {
 			const before = await repo.get(unitId, period);
-			if (!before) throw notFound("该期尚无填报，无需重新开放 (nothing was reported for this period)");
 			const at = now.toISOString();
+			if (!before) {
+				// Nothing was ever reported, and the period is past its lock date: reopening opens an empty draft
+				// (drafts never count in aggregates or completeness) so the unit can still report late, as
+				// DHIS2's "edit expired periods" authority allows. The reason is kept in the version history.
+				const { elements } = formFor(idx, unitId, period, now);
+				const values: ValueMap = {};
+				for (const el of elements) values[el.code] = null;
+				const after: StoredSubmission = { unitId, period, values, status: "draft", version: 1, createdAt: at, updatedAt: at, updatedBy: principal.sub, reopened: true };
+				await repo.commit({
+					before: null,
+					after,
+					now: at,
+					version: { unitId, period, version: 1, action: "reopen", status: "draft", at, by: principal.sub, values, changed: [], comment: reason },
+				});
+				return { submission: after, issues: [], ...times, locked: false };
+			}
 			const after: StoredSubmission = {
 				...before,
 				status: statusAfterReopen(before.status) ?? before.status,
