@@ -30,8 +30,24 @@ const MID_PATH = `/evaluation?plan=hbt-2030&year=${THIS_YEAR}&org=div`;
 /** The 十四五 plan, whose target year 2025 has passed: a final report. */
 const FINAL_PATH = "/evaluation?plan=tmg-14th&year=2025&org=div";
 
+/**
+ * The three years before this one, as the commission back-fills them: each is past its lock date and was never
+ * reported, so an admin reopens it (an empty draft) and the commission submits its survey figures. Three complete
+ * years are what a projection to 2030 needs.
+ */
+const PAST = [3, 2, 1].map((back) => ({
+	year: THIS_YEAR - back,
+	values: Object.fromEntries(Object.entries(YEARLY).map(([code, v]) => [code, Math.round((v - back * (code === "LIFE_EXPECTANCY" ? 0.3 : 0.4)) * 100) / 100])),
+}));
+
 beforeAll(async () => {
-	const token = await tokenFor("reporter-wjw");
+	const [token, admin] = [await tokenFor("reporter-wjw"), await tokenFor("admin")];
+	for (const p of PAST) {
+		const open = await apiCall(admin, "POST", `/admin/periods/wjw/${p.year}/reopen`, { reason: `补录${p.year}年度监测数据（测试）` });
+		expect(open.status, JSON.stringify(open.body)).toBe(200);
+		const put = await apiCall(token, "PUT", `/submissions/wjw/${p.year}`, { values: p.values, comment: "年度监测数据补录（测试）", action: "submit" });
+		expect(put.status, JSON.stringify(put.body)).toBeLessThan(300);
+	}
 	const r = await apiCall(token, "PUT", `/submissions/wjw/${THIS_YEAR}`, { values: YEARLY, comment: "年度监测数据（测试）", action: "submit" });
 	expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
 });
@@ -109,4 +125,53 @@ describe("规划评估 page", () => {
 		await expect.poll(() => page.locator("article.report thead").first().textContent()).toContain("时间过半、任务过半");
 		await screenshot(page, "evaluation-mid-term-2023");
 	});
+});
+
+describe("the dashboard's projection verdict", () => {
+	const VERDICT = {
+		"zh-CN": { likely: "按趋势可达成", "at-risk": "有风险", unlikely: "按趋势难以达成" },
+		en: { likely: "On trend to meet it", "at-risk": "At risk", unlikely: "Unlikely on trend" },
+	} as const;
+	let s: Session | undefined;
+	afterAll(async () => s?.close());
+
+	for (const v of [VIEWS[0], VIEWS[3]]) {
+		it(`a Healthy Bingtuan 2030 card shows the trend verdict to 2030, ${v.lang} at ${v.width} px`, async () => {
+			// What the API projects from the back-filled years: Theil–Sen over 3 complete years, to 2030.
+			const leader = await tokenFor("leader");
+			const api = await apiCall(leader, "GET", "/progress?plan=hbt-2030&orgUnit=div");
+			expect(api.status, JSON.stringify(api.body)).toBe(200);
+			const row = (api.body as { rows: { indicatorCode: string; projection?: { verdict: string; targetYear: number; method: string } }[] }).rows.find((r) => r.indicatorCode === "LIFE_EXP");
+			expect(row?.projection, "LIFE_EXP has a projection").toBeDefined();
+			expect(row?.projection).toMatchObject({ targetYear: 2030, method: "theil-sen" });
+			const verdict = row?.projection?.verdict as keyof (typeof VERDICT)["en"];
+			expect(Object.keys(VERDICT.en)).toContain(verdict);
+
+			s = await openBrowser({ width: v.width, height: v.height, locale: v.lang });
+			const page = s.page;
+			const path = "/?plan=hbt-2030&org=div";
+			await signIn(page, "leader", path);
+			if (v.lang === "en") {
+				await page.evaluate(() => localStorage.setItem("hpm.locale", "en"));
+				await page.goto(`${baseUrl()}${path}`);
+			}
+			// Cards at 1440 px; on a phone the dashboard opens on the compact list, whose row carries the verdict too.
+			const link = page.locator(`a[href*="/indicators/LIFE_EXP?"]`);
+			const card = v.width > 600 ? page.locator('article.card[aria-labelledby="ind-hbt-2030-LIFE_EXP"]') : page.locator("ul.compact li").filter({ has: link });
+			await visible(card, 60_000);
+			const note = card.locator("p.verdict");
+			await visible(note);
+			const text = (await note.textContent()) ?? "";
+			expect(text).toContain("2030");
+			expect(text).toContain(VERDICT[v.lang][verdict]);
+			// This platform has no monthly reports, so no recent month is complete: the default-period notice must
+			// not call the month it falls back to "complete" (it once did, above a 0-of-21 banner).
+			const notice = (await page.locator("p.notice.info").first().textContent()) ?? "";
+			expect(notice).toContain(v.lang === "en" ? "No recent month has complete reporting" : "近期尚无报送完整的月份");
+			expect(await page.locator("p.notice.warn").first().textContent()).toMatch(v.lang === "en" ? /0 of \d+ units/ : /0\/\d+ 个单位/);
+			await screenshot(page, `dashboard-projection-${v.lang}-${v.width}`);
+			await s.close();
+			s = undefined;
+		});
+	}
 });

@@ -99,6 +99,7 @@ export const en: Record<MessageKey, string> = {
 	"dashboard.groupCount": "{n} indicators",
 
 	"dashboard.defaultPeriod": "Showing {period}, the latest month with complete reporting. {current} is still being reported and is incomplete.",
+	"dashboard.defaultNoneComplete": "No recent month has complete reporting yet; showing {period}, the last full month. {current} is still being reported.",
 	"dashboard.showCurrent": "Show {current} (incomplete)",
 	"dashboard.provisionalBanner": "Reporting for this period is incomplete: {reported} of {expected} units, below {threshold}. Figures marked provisional claim no status.",
 	"dashboard.filterLabel": "Filter by status",

@@ -97,6 +97,7 @@ export const zhCN = {
 	"dashboard.groupCount": "{n} 项",
 
 	"dashboard.defaultPeriod": "显示最近一个报送完整的月份（{period}）。{current}仍在填报中，其数据不完整。",
+	"dashboard.defaultNoneComplete": "近期尚无报送完整的月份，显示上一个整月（{period}）。{current}仍在填报中。",
 	"dashboard.showCurrent": "查看{current}（数据不完整）",
 	"dashboard.provisionalBanner": "本期报送不完整：{reported}/{expected} 个单位已报，低于 {threshold}。标为“数据不完整”的指标不判定达标状态。",
 	"dashboard.filterLabel": "按状态筛选",
