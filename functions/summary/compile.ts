@@ -61,7 +61,8 @@ export const comparableCoverage = (row: ProgressRow, prev: ProgressRow | undefin
 	return sig(row) === sig(prev);
 };
 
-const toIndicator = (row: ProgressRow, prev: ProgressRow | undefined, locale: Locale): SummaryIndicator => {
+/** One progress row as the summary shows it (also the unit feedback card's rows, feedback-compile.ts). */
+export const toIndicator = (row: ProgressRow, prev: ProgressRow | undefined, locale: Locale): SummaryIndicator => {
 	const comparable = comparableCoverage(row, prev);
 	return {
 		code: row.indicatorCode,
