@@ -21,8 +21,13 @@ export const DEFAULT_NOTICE_SETTINGS: NoticeSettings = {
 	feedback: { enabled: true },
 };
 
-/** A user may opt out of reminders (before and overdue) and the feedback card, never of return notices. */
-export const noticePrefsSchema = z.object({ reminders: z.boolean(), feedback: z.boolean() }).strict();
+/**
+ * A user may opt out of reminders (before and overdue) and the feedback card, never of return notices. `locale`
+ * is the language of the feedback card (absent: zh-CN).
+ */
+export const noticePrefsSchema = z
+	.object({ reminders: z.boolean(), feedback: z.boolean(), locale: z.enum(["zh-CN", "en"], { error: "zh-CN 或 en (zh-CN or en)" }).optional() })
+	.strict();
 export type NoticePrefs = z.infer<typeof noticePrefsSchema>;
 export const DEFAULT_NOTICE_PREFS: NoticePrefs = { reminders: true, feedback: true };
 
