@@ -89,7 +89,8 @@ const zh: Words = {
 	formButton: "登录平台填报",
 	dashboardButton: "查看本单位看板",
 	footer: (c) => `${c.planName}；生成时间 ${formatBeijingTime(c.generatedAt)}（北京时间）。`,
-	optOut: "如不需要此反馈，可在平台的通知设置中关闭“单位月度反馈”。",
+	// The site has no notification page yet: the preference is set through the API (docs/api.md).
+	optOut: "如不需要此反馈，可通过平台接口 /api/me/notices 退订（feedback 设为 false），或联系系统管理员。",
 	auto: "本邮件由健康规划指标监测平台自动发送，请勿直接回复。",
 	noFigures: "本单位本月没有需对照的指标数字。",
 };
@@ -127,7 +128,7 @@ const en: Words = {
 	formButton: "Open the entry form",
 	dashboardButton: "Your unit's dashboard",
 	footer: (c) => `${c.planName}; generated ${formatBeijingTime(c.generatedAt)} (Beijing time).`,
-	optOut: "To stop this feedback, turn off the unit monthly feedback in the platform's notification settings.",
+	optOut: "To stop this feedback, set feedback to false at the platform's /api/me/notices, or ask an administrator.",
 	auto: "This message was sent automatically by the health plan monitoring platform; please do not reply.",
 	noFigures: "Your unit has no figures to compare this month.",
 };
