@@ -49,7 +49,7 @@ export interface StageConfig {
 	summarySchedule: string;
 	/** The same moment in UTC, for an EventBridge rule (no time zone support). */
 	summaryScheduleUtc: string;
-	/** How often the reminder job runs (pre-deadline, overdue, return notices, feedback cards; each is sent once). */
+	/** How often the reminder job runs (pre-deadline, overdue and return notices; each is sent once). The feedback cards follow the monthly summary. */
 	reminderSchedule: string;
 	/** EventBridge Scheduler (true) or an EventBridge rule (false). */
 	useScheduler: boolean;

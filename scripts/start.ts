@@ -135,16 +135,18 @@ const main = async () => {
 	}
 
 	// Catch-up, in the background: the latest due month's summary is archived and mailed to the demo recipients
-	// (exactly once, so a restart sends nothing new), then past months are archived for the site. Then the reminders.
+	// (exactly once, so a restart sends nothing new), then past months are archived for the site, and each unit's
+	// reporters get the month's feedback card (exactly once too). Then the reminders.
 	const backfill = Number(process.env.SUMMARY_BACKFILL_MONTHS ?? 12);
 	const catchUpStarted = Date.now();
 	void scheduler
 		.catchUp(backfill)
 		.then((r) => {
-			const run = r as { month: string; sent: number; skipped: number; failed: number; archived: number };
+			const run = r as { month: string; sent: number; skipped: number; failed: number; archived: number; feedback?: { sent: unknown[]; skipped: number; failed: unknown[] } };
 			say(
 				`· summaries caught up in ${((Date.now() - catchUpStarted) / 1000).toFixed(1)} s: ${run.month} ${run.sent} sent, ${run.skipped} already sent, ${run.failed} failed; ${backfill} earlier month(s) archived`,
 			);
+			if (run.feedback) say(`· unit feedback cards ${run.month}: ${run.feedback.sent.length} sent, ${run.feedback.skipped} already sent, ${run.feedback.failed.length} failed`);
 			return scheduler.runReminders();
 		})
 		.then((r) => say(`· reminders: ${JSON.stringify(r)}`))

@@ -21,7 +21,7 @@ export class SummarySchedule extends Construct {
 	readonly deadLetterQueue: sqs.Queue;
 	readonly schedule?: scheduler.Schedule;
 	readonly rule?: events.Rule;
-	/** The reminder run (same function, `task: "reminders"`): pre-deadline, overdue, return notices, feedback cards. */
+	/** The reminder run (same function, `task: "reminders"`): pre-deadline, overdue and return notices. The units' feedback cards go with the monthly run. */
 	readonly reminderSchedule?: scheduler.Schedule;
 	readonly reminderRule?: events.Rule;
 
@@ -56,12 +56,12 @@ export class SummarySchedule extends Construct {
 					maxEventAge: Duration.hours(6),
 				});
 			this.schedule = new scheduler.Schedule(this, "Schedule", {
-				description: "Monthly health-plan summary (Asia/Shanghai), the day after the reporting deadline",
+				description: "Monthly health-plan summary (Asia/Shanghai), the day after the reporting deadline, then the units' feedback cards",
 				schedule: scheduler.ScheduleExpression.expression(cfg.summarySchedule, TimeZone.ASIA_SHANGHAI),
 				target: target(input),
 			});
 			this.reminderSchedule = new scheduler.Schedule(this, "ReminderSchedule", {
-				description: "Reporting reminders, overdue and return notices, feedback cards (each sent once)",
+				description: "Reporting reminders, overdue and return notices (each sent once)",
 				schedule: scheduler.ScheduleExpression.expression(cfg.reminderSchedule, TimeZone.ASIA_SHANGHAI),
 				target: target(reminderInput),
 			});
@@ -74,12 +74,12 @@ export class SummarySchedule extends Construct {
 					maxEventAge: Duration.hours(6),
 				});
 			this.rule = new events.Rule(this, "Rule", {
-				description: `Monthly health-plan summary: ${cfg.summarySchedule} Asia/Shanghai = ${cfg.summaryScheduleUtc} UTC`,
+				description: `Monthly health-plan summary, then the units' feedback cards: ${cfg.summarySchedule} Asia/Shanghai = ${cfg.summaryScheduleUtc} UTC`,
 				schedule: events.Schedule.expression(cfg.summaryScheduleUtc),
 				targets: [target(input)],
 			});
 			this.reminderRule = new events.Rule(this, "ReminderRule", {
-				description: `Reporting reminders, overdue and return notices, feedback cards: ${cfg.reminderSchedule}`,
+				description: `Reporting reminders, overdue and return notices: ${cfg.reminderSchedule}`,
 				schedule: events.Schedule.expression(cfg.reminderSchedule),
 				targets: [target(reminderInput)],
 			});
