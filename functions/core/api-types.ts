@@ -634,11 +634,24 @@ export interface ArchiveList {
 	items: ArchiveEntry[];
 }
 
-/** A summary recipient (GET/POST/PUT /api/admin/recipients). */
+/**
+ * A recipient's group robot as the API shows it: never the URL or the signing secret (they live in Secrets Manager
+ * in AWS, in the local table locally), only the platform, a masked hint and whether DingTalk signing (加签) is on.
+ */
+export interface RecipientWebhook {
+	kind: "wecom" | "dingtalk";
+	configured: true;
+	/** e.g. `qyapi.weixin.qq.com …key=abcd…`: enough to tell two robots apart, too little to post to one. */
+	hint: string;
+	signed: boolean;
+}
+
+/** A summary recipient (GET/POST/PUT /api/admin/recipients): an email address, a group robot, or both. */
 export interface Recipient {
 	id: string;
 	name: string;
-	email: string;
+	email?: string;
+	webhook?: RecipientWebhook;
 	scopeOrgId: string;
 	locale: "zh-CN" | "en";
 	active: boolean;
@@ -649,6 +662,8 @@ export interface Recipient {
 export interface SummaryRunFailure {
 	recipientId: string;
 	error: string;
+	/** Absent for email; the group robot's platform for a failed push. */
+	channel?: "wecom" | "dingtalk";
 }
 
 /** POST /api/admin/summaries/run. */
@@ -660,10 +675,32 @@ export interface SummaryRunResult {
 	sent: number;
 	skipped: number;
 	failed: number;
+	/** Group-robot pushes delivered this run (failed ones are in `failed` and `failures` with their channel). */
+	pushed?: number;
 	/** (scope, locale) pairs compiled this run. */
 	compiled: number;
 	archived: number;
 	failures: SummaryRunFailure[];
 	/** Dry run only: what a real run would do per recipient. */
 	plan?: { recipientId: string; email: string; scope: string; locale: string; action: "send" | "skip"; subject?: string; status?: string }[];
+}
+
+/** GET/PUT /api/admin/notices/settings: the scheduled notices, each kind on or off, with its days. */
+export interface NoticeSettingsView {
+	/** N days before the deadline, to units that have not submitted (1–15; default 3). */
+	before: { enabled: boolean; daysBefore: number };
+	/** After the deadline, to the unit's reporters and its 垦区 approver, for at most N days (1–60; default 20). */
+	overdue: { enabled: boolean; withinDays: number };
+	/** The approver's comment, when a form is returned. */
+	returned: { enabled: boolean };
+	/** The unit's monthly feedback card, after the summary. */
+	feedback: { enabled: boolean };
+}
+
+/** GET/PUT /api/me/notices: a user's own opt-outs. Return notices cannot be turned off. */
+export interface NoticePrefsView {
+	reminders: boolean;
+	feedback: boolean;
+	/** The feedback card's language; absent is zh-CN. */
+	locale?: "zh-CN" | "en";
 }

@@ -1,4 +1,4 @@
-// Summary recipients: who gets the monthly email, for which org scope, in which language.
+// Summary recipients: who gets the monthly email or group-robot push, for which org scope, in which language.
 // RECIPIENTS / R#<id> (keys.recipient): one partition, read with Query; the list is small (tens of leaders).
 import { randomUUID } from "node:crypto";
 import type { Recipient } from "../core/api-types";
@@ -7,16 +7,23 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } fr
 import * as z from "zod";
 import { notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
+import { makeWebhookInputSchema } from "./push/webhook";
 
 /**
  * The API payload for creating or replacing a recipient. isOrgId is passed in (the catalog's org units) so this module
  * loads nothing: scopeOrgId must name an org unit the summary can be compiled for.
  */
-export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean) =>
+export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean, pushAllowedHosts: readonly string[] = []) =>
 	z
 		.object({
 			name: z.string().trim().min(1, "请填写姓名 (name is required)").max(100, "姓名最多100个字符 (name must be at most 100 characters)"),
-			email: z.string().trim().toLowerCase().pipe(z.email("不是有效的邮箱地址 (not a valid email address)")),
+			// Optional when the recipient has a group robot instead (the service checks that one of the two is there).
+			email: z.preprocess(
+				(v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+				z.string().trim().toLowerCase().pipe(z.email("不是有效的邮箱地址 (not a valid email address)")).optional(),
+			),
+			// A WeCom or DingTalk group robot; null removes it, absent keeps the stored one (its URL is never sent back).
+			webhook: makeWebhookInputSchema(pushAllowedHosts).nullable().optional(),
 			scopeOrgId: z.string().trim().min(1, "请选择机构范围 (org scope is required)").refine(isOrgId, "未知机构 (unknown org unit)"),
 			locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
 			active: z.boolean().default(true),
@@ -24,6 +31,9 @@ export const makeRecipientInputSchema = (isOrgId: (id: string) => boolean) =>
 		.strict();
 
 export type RecipientInput = z.infer<ReturnType<typeof makeRecipientInputSchema>>;
+
+/** What the store writes: the input with the robot reduced to its masked summary (the URL went to the secret store). */
+export type RecipientFields = Omit<RecipientInput, "webhook"> & { webhook?: Recipient["webhook"] };
 
 // What the admin API returns for a recipient is part of the contract the site reads: declared once in core.
 export type { Recipient };
@@ -33,18 +43,18 @@ export interface RecipientStore {
 	/** Active recipients, for the scheduled job. */
 	listActive(): Promise<Recipient[]>;
 	get(id: string): Promise<Recipient | null>;
-	create(input: RecipientInput): Promise<Recipient>;
+	create(input: RecipientFields): Promise<Recipient>;
 	/** Replaces the recipient; not-found when it does not exist. */
-	update(id: string, input: RecipientInput): Promise<Recipient>;
+	update(id: string, input: RecipientFields): Promise<Recipient>;
 	/** not-found when it does not exist. */
 	remove(id: string): Promise<void>;
 }
 
-const FIELDS = ["id", "name", "email", "scopeOrgId", "locale", "active", "createdAt", "updatedAt"] as const;
+const FIELDS = ["id", "name", "email", "webhook", "scopeOrgId", "locale", "active", "createdAt", "updatedAt"] as const;
 
 const toRecipient = (item: Record<string, unknown>): Recipient => {
 	const out: Record<string, unknown> = {};
-	for (const f of FIELDS) out[f] = item[f];
+	for (const f of FIELDS) if (item[f] !== undefined) out[f] = item[f];
 	return out as unknown as Recipient;
 };
 

@@ -13,7 +13,7 @@ import type { StoredSubmission, VersionRecord } from "../../functions/commons/su
 import { codeCatalog, orgUnits } from "../../functions/core/catalog/index";
 import { generateDemoSubmissions } from "../../functions/core/demo/generator";
 import { lastFullMonth } from "../../functions/core/periods";
-import { createRecipientStore, type RecipientInput } from "../../functions/summary/recipient-store";
+import { createRecipientStore, type RecipientFields } from "../../functions/summary/recipient-store";
 
 export { codeCatalog };
 
@@ -100,7 +100,7 @@ export const seedDemoRecipients = async (app: App): Promise<{ created: string[];
 	const done = await app.doc.send(new GetCommand({ TableName: app.table, Key: marker, ConsistentRead: true }));
 	if (done.Item) return { created: [], skipped: true };
 	const leaders = seededUsers(orgUnits).filter((u) => u.roles.includes("leader"));
-	const wanted: { id: string; input: RecipientInput }[] = leaders.map((u) => ({
+	const wanted: { id: string; input: RecipientFields }[] = leaders.map((u) => ({
 		id: `demo-${u.username}`,
 		input: { name: u.name, email: u.email, scopeOrgId: u.orgScope, locale: "zh-CN", active: true },
 	}));

@@ -76,7 +76,7 @@ const words = (locale: Locale) =>
 		? {
 				title: (m: SummaryModel) => `Health plan summary, ${formatMonthLabel(m.month, "en")}, ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `Data incomplete (${m.reporting.reported} of ${m.reporting.expected} units reported): the figures are provisional.`,
-				binding: (n: number) => (n > 0 ? `**Binding indicators needing attention (${n})**` : "**Binding indicators: all achieved or on track**"),
+				binding: (n: number) => (n > 0 ? `**Binding indicators needing attention (${n})**` : "**Binding indicators: none off track or behind**"),
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}: ${status}, ${value}${target ? ` (target ${target})` : ""}`,
 				counts: "**Indicators by status**",
 				missing: (n: number) => (n > 0 ? `**Units not reported (${n})**` : "**Every unit has reported**"),
@@ -87,7 +87,7 @@ const words = (locale: Locale) =>
 		: {
 				title: (m: SummaryModel) => `【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `数据不完整（${m.reporting.expected}个单位中${m.reporting.reported}个已上报），以下为暂定数字。`,
-				binding: (n: number) => (n > 0 ? `**约束性指标需关注（${n}项）**` : "**约束性指标均已达标或符合进度**"),
+				binding: (n: number) => (n > 0 ? `**约束性指标需关注（${n}项）**` : "**约束性指标：无偏离目标或落后进度**"),
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}：${status}，当前值 ${value}${target ? `（规划目标 ${target}）` : ""}`,
 				counts: "**指标状态**",
 				missing: (n: number) => (n > 0 ? `**未报单位（${n}个）**` : "**各单位均已上报**"),
