@@ -5,6 +5,7 @@ import { Capture, Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { catalogVersion } from "../../functions/core/catalog/index";
 import { routeKey, routes } from "../../functions/routes";
+import { expectPushSecretGrants } from "./push-secrets";
 import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
 
 const CHINA_PROD = {
@@ -56,6 +57,10 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		expect(s.resources[oidcId]?.Type).toBe("AWS::Lambda::Function");
 		const route = ofType(s, "AWS::ApiGatewayV2::Route").find((r) => r.props.RouteKey === "ANY /oidc/{proxy+}");
 		expect(route?.props.AuthorizationType).toBe("NONE");
+	});
+
+	it("lets the summaries function manage and the job read the group-robot webhook secrets, under the stack's prefix only", () => {
+		expectPushSecretGrants(s);
 	});
 
 	it("seeds the catalog on deploy through Custom::CatalogSeed, re-run when the code catalog changes", () => {
