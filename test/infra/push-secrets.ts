@@ -29,7 +29,7 @@ export const expectPushSecretGrants = (s: Synthesized): void => {
 
 	for (const name of ["summaries", "summary-job"] as const) {
 		const fn = ofType(s, "AWS::Lambda::Function").find((f) => f.id === logicalId(s, s.stack.functions[name] as never));
-		expect((fn?.props.Environment as { Variables: Record<string, unknown> }).Variables.PUSH_SECRET_PREFIX).toBe(prefix);
+		expect((fn?.props.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables.PUSH_SECRET_PREFIX).toBe(prefix);
 	}
 	// Local test hosts are never allowed in a deployed stack.
 	expect(s.text).not.toContain("PUSH_ALLOWED_HOSTS");

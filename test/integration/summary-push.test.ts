@@ -189,7 +189,7 @@ describe("the monthly push", () => {
 		expect(byToken("flaky")).toHaveLength(3);
 		expect(byToken("broken")).toHaveLength(4);
 		for (const r of received) expect(r.problems, `${r.path} ${tokenOf(r)}`).toEqual([]);
-		const wecomText = String((byToken("wecom-ok-token")[0]?.body.markdown as { content: string }).content);
+		const wecomText = String((byToken("wecom-ok-token")[0]?.body.markdown as { content: string } | undefined)?.content);
 		expect(wecomText.split("\n")[0]).toBe("### 【健康规划月报】2025年6月 第二师铁门关市");
 		// No data reported yet in this table: the digest says so, claims no binding indicator is fine, and names the 21 units.
 		expect(wecomText.split("\n").slice(1, 3)).toEqual(["> 数据不完整（21个单位中0个已上报），以下为暂定数字。", "**约束性指标：无偏离目标或落后进度**"]);
