@@ -95,6 +95,8 @@ export interface FeedbackCard {
 	changes: string[];
 	formUrl: string;
 	dashboardUrl: string;
+	/** The reader's own notification settings page (the opt-out). */
+	settingsUrl: string;
 }
 
 export interface UnitSubmissionLite {
@@ -123,6 +125,7 @@ export interface FeedbackInput {
 	flags: DataQualityFlag[];
 	formUrl: string;
 	dashboardUrl: string;
+	settingsUrl: string;
 }
 
 const counted = (s: SubmissionStatus | "missing"): boolean => s === "submitted" || s === "approved";
@@ -269,5 +272,6 @@ export function compileFeedbackCard(input: FeedbackInput): FeedbackCard {
 		changes,
 		formUrl: input.formUrl,
 		dashboardUrl: input.dashboardUrl,
+		settingsUrl: input.settingsUrl,
 	};
 }

@@ -43,6 +43,7 @@ interface Words {
 	dashboardButton: string;
 	footer: (c: FeedbackCard) => string;
 	optOut: string;
+	settings: string;
 	auto: string;
 	noFigures: string;
 }
@@ -87,10 +88,10 @@ const zh: Words = {
 	returnLine: (period, comment, by, at) =>
 		`${formatMonthLabel(period, "zh-CN")}：退回意见“${comment?.trim() || "未填写"}”${by ? `（${by}${at ? `，${formatBeijingTime(at)}` : ""}）` : ""}`,
 	formButton: "登录平台填报",
+	settings: "通知设置",
 	dashboardButton: "查看本单位看板",
 	footer: (c) => `${c.planName}；生成时间 ${formatBeijingTime(c.generatedAt)}（北京时间）。`,
-	// The site has no notification page yet: the preference is set through the API (docs/api.md).
-	optOut: "如不需要此反馈，可通过平台接口 /api/me/notices 退订（feedback 设为 false），或联系系统管理员。",
+	optOut: "如不需要此反馈，可在平台的“通知设置”中关闭，或联系系统管理员。",
 	auto: "本邮件由健康规划指标监测平台自动发送，请勿直接回复。",
 	noFigures: "本单位本月没有需对照的指标数字。",
 };
@@ -126,9 +127,10 @@ const en: Words = {
 	returnsNone: "No returned form is waiting for you.",
 	returnLine: (period, comment, by, at) => `${formatMonthLabel(period, "en")}: "${comment?.trim() || "no comment"}"${by ? ` (${by}${at ? `, ${formatBeijingTime(at)}` : ""})` : ""}`,
 	formButton: "Open the entry form",
+	settings: "Notification settings",
 	dashboardButton: "Your unit's dashboard",
 	footer: (c) => `${c.planName}; generated ${formatBeijingTime(c.generatedAt)} (Beijing time).`,
-	optOut: "To stop this feedback, set feedback to false at the platform's /api/me/notices, or ask an administrator.",
+	optOut: "To stop this feedback, turn it off in the platform's notification settings, or ask an administrator.",
 	auto: "This message was sent automatically by the health plan monitoring platform; please do not reply.",
 	noFigures: "Your unit has no figures to compare this month.",
 };
@@ -233,7 +235,7 @@ export function renderFeedbackCard(c: FeedbackCard, options: { greetingName?: st
 		section(w.flags(c.flags.length), flagLines.length ? bullets(flagLines) : para(w.flagsNone, MUTED), flagLines.length ? "#d4a72c" : "#0b3d91"),
 		section(w.returns(c.returns.length), returnLines.length ? bullets(returnLines) : para(w.returnsNone, MUTED), returnLines.length ? "#cf222e" : "#0b3d91"),
 		`<tr><td align="center" style="padding:22px 24px 8px 24px"><table role="presentation" cellpadding="0" cellspacing="0" border="0"><tr>${button(c.formUrl, w.formButton, true)}<td width="12">&nbsp;</td>${button(c.dashboardUrl, w.dashboardButton, false)}</tr></table></td></tr>`,
-		`<tr><td style="padding:8px 24px 20px 24px">${para(w.footer(c), MUTED)}${para(w.optOut, MUTED)}${para(w.auto, MUTED)}</td></tr>`,
+		`<tr><td style="padding:8px 24px 20px 24px">${para(w.footer(c), MUTED)}<p style="${MUTED};margin:0 0 8px 0">${esc(w.optOut)} <a href="${safeUrl(c.settingsUrl)}" target="_blank" style="color:#0b3d91">${esc(w.settings)}</a></p>${para(w.auto, MUTED)}</td></tr>`,
 	].join("");
 	const html = `<!DOCTYPE html><html lang="${c.locale === "en" ? "en" : "zh-CN"}"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(w.subject(c))}</title></head><body style="margin:0;padding:0;background-color:#f3f4f6"><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="#f3f4f6" style="background-color:#f3f4f6"><tr><td align="center" style="padding:16px 8px"><table role="presentation" width="640" cellpadding="0" cellspacing="0" border="0" bgcolor="#ffffff" style="width:100%;max-width:640px;background-color:#ffffff;border:1px solid #d0d7de;border-radius:6px">${body}</table></td></tr></table></body></html>`;
 
@@ -252,6 +254,6 @@ export function renderFeedbackCard(c: FeedbackCard, options: { greetingName?: st
 	L.push("", `== ${w.onTime} ==`, w.onTimeLine(c), c.onTimeRecord.map((m) => `${w.monthShort(m.period)} ${w.monthState[monthState(m)]}`).join(c.locale === "en" ? ", " : "，"));
 	L.push("", `== ${w.flags(c.flags.length)} ==`, ...(flagLines.length ? flagLines.map((s) => `- ${s}`) : [w.flagsNone]));
 	L.push("", `== ${w.returns(c.returns.length)} ==`, ...(returnLines.length ? returnLines.map((s) => `- ${s}`) : [w.returnsNone]));
-	L.push("", `${w.formButton}${sep}${c.formUrl}`, `${w.dashboardButton}${sep}${c.dashboardUrl}`, "", w.footer(c), w.optOut, w.auto);
+	L.push("", `${w.formButton}${sep}${c.formUrl}`, `${w.dashboardButton}${sep}${c.dashboardUrl}`, "", w.footer(c), `${w.optOut} ${w.settings}${sep}${c.settingsUrl}`, w.auto);
 	return { subject: w.subject(c).replace(/[\r\n\t]+/g, " "), html, text: L.join("\n") };
 }

@@ -192,6 +192,7 @@ export const createFeedbackService = (app: App, deps: FeedbackDeps = {}) => {
 						flags,
 						formUrl: `${site()}/entry?unit=${encodeURIComponent(unit.id)}&period=${encodeURIComponent(formPeriod)}`,
 						dashboardUrl: dashboard.toString(),
+						settingsUrl: `${site()}/notices`,
 					});
 				})();
 				cards.set(key, c);

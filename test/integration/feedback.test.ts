@@ -149,6 +149,7 @@ describe("unit feedback cards", () => {
 		expect(t33.text).toContain("https://hpm.example.cn/entry?unit=t33&period=2025-07");
 		expect(t31.text).toContain("https://hpm.example.cn/entry?unit=t31&period=2025-06");
 		expect(t33.text).toContain("org=t33");
+		expect(t33.text).toContain("通知设置：https://hpm.example.cn/notices");
 
 		// The unit's own figures: what its own dashboard shows for the month (the analytics service), not the 垦区's.
 		const own = await createAnalyticsService(h.app).progress({ period: MONTH, orgUnit: "t33" });

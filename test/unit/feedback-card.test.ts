@@ -58,6 +58,7 @@ const input = (overrides: Partial<FeedbackInput> = {}): FeedbackInput => ({
 	],
 	formUrl: "https://monitor.example.cn/entry?unit=t33&period=2025-07",
 	dashboardUrl: "https://monitor.example.cn/?plan=p&org=t33&period=2025-06",
+	settingsUrl: "https://monitor.example.cn/notices",
 	...overrides,
 });
 
@@ -149,6 +150,8 @@ describe("feedback card: the mail", () => {
 		expect(mail.html).toContain('href="https://monitor.example.cn/entry?unit=t33&amp;period=2025-07"');
 		expect(mail.html).toContain('href="https://monitor.example.cn/?plan=p&amp;org=t33&amp;period=2025-06"');
 		expect(mail.text).toContain("生成时间 2025-07-11 08:00（北京时间）");
+		expect(mail.text).toContain("通知设置：https://monitor.example.cn/notices");
+		expect(mail.html).toContain('href="https://monitor.example.cn/notices"');
 	});
 
 	it("in English for a reader whose locale is en", () => {
