@@ -207,6 +207,10 @@ const auditRole = async (user: string, role: (typeof ROLES)[number]["role"]) => 
 		await settle(page);
 		const indicator = await page.locator("main a[href^='/indicators/']").first().getAttribute("href", { timeout: 30_000 });
 		if (indicator) routes.push(indicator);
+		// Every role's own notification settings, linked from the header rather than the navigation.
+		const notices = await page.locator("header a[href='/notices']").count();
+		if (notices !== 1) findings.push({ ...where, user, check: "nav", detail: `header has ${notices} link(s) to /notices` });
+		routes.push("/notices");
 
 		for (const lang of LANGS) {
 			await page.evaluate((l) => localStorage.setItem("hpm.locale", l), lang);

@@ -32,4 +32,5 @@ export const ADMIN_NAV: { href: string; title: MessageKey; text: MessageKey }[] 
 	{ href: "/admin/indicators", title: "admin.indicators", text: "admin.indicatorsText" },
 	{ href: "/admin/rules", title: "admin.rules", text: "admin.rulesText" },
 	{ href: "/admin/data", title: "admin.data", text: "admin.dataText" },
+	{ href: "/admin/notices", title: "admin.notices", text: "admin.noticesText" },
 ];
