@@ -634,11 +634,24 @@ export interface ArchiveList {
 	items: ArchiveEntry[];
 }
 
-/** A summary recipient (GET/POST/PUT /api/admin/recipients). */
+/**
+ * A recipient's group robot as the API shows it: never the URL or the signing secret (they live in Secrets Manager
+ * in AWS, in the local table locally), only the platform, a masked hint and whether DingTalk signing (加签) is on.
+ */
+export interface RecipientWebhook {
+	kind: "wecom" | "dingtalk";
+	configured: true;
+	/** e.g. `qyapi.weixin.qq.com …key=abcd…`: enough to tell two robots apart, too little to post to one. */
+	hint: string;
+	signed: boolean;
+}
+
+/** A summary recipient (GET/POST/PUT /api/admin/recipients): an email address, a group robot, or both. */
 export interface Recipient {
 	id: string;
 	name: string;
-	email: string;
+	email?: string;
+	webhook?: RecipientWebhook;
 	scopeOrgId: string;
 	locale: "zh-CN" | "en";
 	active: boolean;
@@ -649,6 +662,8 @@ export interface Recipient {
 export interface SummaryRunFailure {
 	recipientId: string;
 	error: string;
+	/** Absent for email; the group robot's platform for a failed push. */
+	channel?: "wecom" | "dingtalk";
 }
 
 /** POST /api/admin/summaries/run. */
@@ -660,6 +675,8 @@ export interface SummaryRunResult {
 	sent: number;
 	skipped: number;
 	failed: number;
+	/** Group-robot pushes delivered this run (failed ones are in `failed` and `failures` with their channel). */
+	pushed?: number;
 	/** (scope, locale) pairs compiled this run. */
 	compiled: number;
 	archived: number;
