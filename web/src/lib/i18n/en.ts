@@ -516,7 +516,7 @@ export const en: Record<MessageKey, string> = {
 	"data.verifyOk": "Aggregates match ({n} checked).",
 	"data.verifyBad": "{n} aggregate mismatches found; contact the technical team.",
 	"data.summaryPreviewed": "Preview of the {month} summary done (nothing sent).",
-	"data.summaryCounts": "Recipients {recipients}, sent {sent}, skipped {skipped}, failed {failed}.",
+	"data.summaryCounts": "Recipients {recipients}, emails sent {sent}, pushed to group robots {pushed}, skipped {skipped}, failed {failed}.",
 	"data.previewSummary": "Preview (no email)",
 	"period.month": "{month}/{year}",
 	"period.year": "{year}",

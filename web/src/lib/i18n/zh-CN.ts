@@ -514,7 +514,7 @@ export const zhCN = {
 	"data.verifyOk": "汇总数据一致（检查 {n} 项）。",
 	"data.verifyBad": "发现 {n} 处汇总不一致，请联系技术人员。",
 	"data.summaryPreviewed": "{month} 简报预览完成（未发送）。",
-	"data.summaryCounts": "收件人 {recipients}，已发送 {sent}，跳过 {skipped}，失败 {failed}。",
+	"data.summaryCounts": "收件人 {recipients}，已发送邮件 {sent}，已推送群机器人 {pushed}，跳过 {skipped}，失败 {failed}。",
 	"data.previewSummary": "预览（不发送）",
 	"period.month": "{year}年{month}月",
 	"period.year": "{year}年",
