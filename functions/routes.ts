@@ -5,7 +5,7 @@ import type { AccessRule } from "./core/access";
 import type { Role } from "./core/types";
 
 /** The Lambda function that serves a route. One entry file per function under functions/handlers/. */
-export type FunctionName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "summaries" | "oidc";
+export type FunctionName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "users" | "imports" | "summaries" | "oidc";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "ANY";
 
@@ -50,13 +50,15 @@ export const routes: RouteDef[] = [
 	// admin (issues 3, 4, 5)
 	{ method: "POST", path: "/api/admin/verify-aggregates", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "POST", path: "/api/admin/periods/{unitId}/{period}/reopen", fn: "admin", roles: ["admin"], scope: { kind: "unit-path", access: "write" } },
-	{ method: "POST", path: "/api/imports", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "GET", path: "/api/imports/{importId}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "GET", path: "/api/exports", fn: "admin", roles: ["approver", "leader", "admin"], scope: orgQuery },
+	// workbook imports and exports: their own function, so the workbook reader and writer stay out of admin's cold start
+	{ method: "POST", path: "/api/imports", fn: "imports", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/imports/{importId}", fn: "imports", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/exports", fn: "imports", roles: ["approver", "leader", "admin"], scope: orgQuery },
 	{ method: "POST", path: "/api/completeness/remind", fn: "summaries", roles: ["approver", "admin"], scope: { kind: "unit-path", access: "approve" } },
-	{ method: "GET", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/users", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "PATCH", path: "/api/admin/users/{username}", fn: "admin", roles: ["admin"], scope: none },
+	// user admin: its own function, the only one holding the Cognito admin client and the right to manage users
+	{ method: "GET", path: "/api/admin/users", fn: "users", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/users", fn: "users", roles: ["admin"], scope: none },
+	{ method: "PATCH", path: "/api/admin/users/{username}", fn: "users", roles: ["admin"], scope: none },
 	{ method: "PUT", path: "/api/admin/units/{unitId}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "POST", path: "/api/admin/plans", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "PUT", path: "/api/admin/plans/{planId}", fn: "admin", roles: ["admin"], scope: none },
@@ -99,4 +101,4 @@ export const routes: RouteDef[] = [
 /** `GET /api/forms/{unitId}/{period}`: the API Gateway route key, also set by the local gateway. */
 export const routeKey = (r: Pick<RouteDef, "method" | "path">): string => `${r.method} ${r.path}`;
 
-export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "reports", "admin", "summaries", "oidc"];
+export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "reports", "admin", "users", "imports", "summaries", "oidc"];

@@ -1,6 +1,6 @@
 // Lambda: progress against plan targets, indicator series and breakdowns, completeness. (Plan evaluations are
 // the reports function: functions/handlers/reports.ts.)
-import * as z from "zod";
+import * as z from "zod/mini";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith } from "../commons/http";
 import { createAnalyticsService } from "../commons/services/analytics";
@@ -11,18 +11,21 @@ const app = getApp();
 const analytics = createAnalyticsService(app);
 
 const period = periodSchema;
-const flag = z.enum(["true", "false"], { error: "应为 true 或 false (true or false)" }).transform((v) => v === "true").optional();
-const plan = planIdSchema.optional();
-const progressQuery = z
-	.object({ plan, period: period.optional(), approvedOnly: flag, trend: z.coerce.number({ error: "trend 应为1-24的整数 (trend must be 1-24)" }).int().min(1).max(24).optional() })
-	.passthrough();
+const flag = z.optional(z.pipe(z.enum(["true", "false"], { error: "应为 true 或 false (true or false)" }), z.transform((v) => v === "true")));
+const plan = z.optional(planIdSchema);
+const trendError = { error: "trend 应为1-24的整数 (trend must be 1-24)" };
+const progressQuery = z.looseObject({
+	plan,
+	period: z.optional(period),
+	approvedOnly: flag,
+	trend: z.optional(z.coerce.number(trendError).check(z.refine(Number.isInteger, trendError), z.gte(1), z.lte(24))),
+});
 const seriesQuery = z
-	.object({ from: period, to: period, plan, approvedOnly: flag })
-	.passthrough()
-	.refine((q) => isMonth(q.from) === isMonth(q.to) && q.from <= q.to, { error: "from 与 to 须同类且 from ≤ to (from and to must be the same kind, from ≤ to)", path: ["to"] });
-const periodQuery = z.object({ period, plan, approvedOnly: flag }).passthrough();
-const completenessQuery = z.object({ period }).passthrough();
-const code = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad indicator code)" });
+	.looseObject({ from: period, to: period, plan, approvedOnly: flag })
+	.check(z.refine((q) => isMonth(q.from) === isMonth(q.to) && q.from <= q.to, { error: "from 与 to 须同类且 from ≤ to (from and to must be the same kind, from ≤ to)", path: ["to"] }));
+const periodQuery = z.looseObject({ period, plan, approvedOnly: flag });
+const completenessQuery = z.looseObject({ period });
+const code = z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad indicator code)" }));
 
 export const handler = createHandler(
 	"analytics",

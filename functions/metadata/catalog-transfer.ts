@@ -2,7 +2,7 @@
 // /api/admin/catalog/import), so an admin can prepare the next plan's metadata on a local platform and
 // promote it. An import adds and updates, never deletes (retire an element explicitly instead); it checks the
 // resulting catalog as a whole before writing anything, and a dry run lists every change it would make.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { App } from "../commons/app";
 import { config } from "../commons/config";
 import { AppError } from "../commons/errors";
@@ -29,23 +29,32 @@ export interface CatalogDocument {
 	plans: Catalog["plans"];
 }
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" });
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" }));
 
-const documentSchema = z
-	.object({
-		format: z.literal(CATALOG_FORMAT, { error: `format 应为 ${CATALOG_FORMAT} (not a catalog export)` }),
-		units: z.array(
-			z
-				.object({ ...unitBodySchema.shape, id, level: z.enum(["division", "area", "unit"]), parentId: id.nullable(), placeholder: z.boolean().optional(), order: z.number().int().min(0).max(10_000) })
-				.strict(),
-		),
-		sections: z.array(z.object({ id: z.string().min(1).max(64), name: z.object({ zh: z.string().min(1).max(200), en: z.string().max(200) }), order: z.number().int() }).strict()),
-		elements: z.array(elementCreateSchema.extend({ requiredFrom: z.string().regex(/^\d{4}-\d{2}$/).optional() })),
-		indicators: z.array(indicatorCreateSchema),
-		rules: z.array(ruleBodySchema.extend({ id: ruleIdSchema })),
-		plans: z.array(z.object({ id }).passthrough()),
-	})
-	.strict();
+const documentSchema = z.strictObject({
+	format: z.literal(CATALOG_FORMAT, { error: `format 应为 ${CATALOG_FORMAT} (not a catalog export)` }),
+	units: z.array(
+		z.strictObject({
+			...unitBodySchema.shape,
+			id,
+			level: z.enum(["division", "area", "unit"]),
+			parentId: z.nullable(id),
+			placeholder: z.optional(z.boolean()),
+			order: z.int().check(z.gte(0), z.lte(10_000)),
+		}),
+	),
+	sections: z.array(
+		z.strictObject({
+			id: z.string().check(z.minLength(1), z.maxLength(64)),
+			name: z.object({ zh: z.string().check(z.minLength(1), z.maxLength(200)), en: z.string().check(z.maxLength(200)) }),
+			order: z.int(),
+		}),
+	),
+	elements: z.array(z.extend(elementCreateSchema, { requiredFrom: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))) })),
+	indicators: z.array(indicatorCreateSchema),
+	rules: z.array(z.extend(ruleBodySchema, { id: ruleIdSchema })),
+	plans: z.array(z.looseObject({ id })),
+});
 
 /** Each list sorted by its key and every object's keys sorted: the same catalog gives the same bytes. */
 const normalise = (c: Catalog): CatalogDocument => {

@@ -2,7 +2,7 @@
 // the last complete month, read from the same aggregate items the dashboards read. Element values follow the
 // dashboards' time semantics (flows year to date, stocks the month's value plus carried units, yearly figures
 // the latest within five years); analytics.ts keeps its reader private, so the few lines are repeated here.
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { App } from "../commons/app";
 import { AppError, notFound } from "../commons/errors";
 import type { IndicatorPreview } from "../core/api-types";
@@ -14,16 +14,15 @@ import { lastFullMonth, monthRange } from "../core/periods";
 
 const YEARLY_LOOKBACK = 5;
 
-export const previewBodySchema = z
-	.object({
-		numerator: z.string().trim().min(1, { error: "公式必填 (formula required)" }).max(4000),
-		denominator: z.string().trim().min(1, { error: "公式必填 (formula required)" }).max(4000),
-		factor: z.number().positive().max(1_000_000),
-		decimals: z.number().int().min(0).max(6).optional(),
-		orgUnit: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/).optional(),
-		period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "月份为 YYYY-MM (YYYY-MM)" }).optional(),
-	})
-	.strict();
+const formula = z.string().check(z.trim(), z.minLength(1, { error: "公式必填 (formula required)" }), z.maxLength(4000));
+export const previewBodySchema = z.strictObject({
+	numerator: formula,
+	denominator: formula,
+	factor: z.number().check(z.positive(), z.lte(1_000_000)),
+	decimals: z.optional(z.int().check(z.gte(0), z.lte(6))),
+	orgUnit: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/))),
+	period: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "月份为 YYYY-MM (YYYY-MM)" }))),
+});
 export type PreviewBody = z.infer<typeof previewBodySchema>;
 
 export const previewIndicator = async (app: App, body: PreviewBody): Promise<IndicatorPreview> => {

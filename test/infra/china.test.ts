@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalogVersion } from "../../functions/core/catalog/index";
 import { routeKey, routes } from "../../functions/routes";
 import { expectPushSecretGrants } from "./push-secrets";
-import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
+import { allStrings, logicalId, ofType, routeFunctions, type Synthesized, statements, synth } from "./synth";
 
 const CHINA_PROD = {
 	stage: "prod",
@@ -95,8 +95,11 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		expect(oidcEnv?.Variables.OIDC_ISSUER).toEqual(issuer);
 		const byKey = new Map(ofType(s, "AWS::ApiGatewayV2::Route").map((r) => [r.props.RouteKey as string, r.props]));
 		expect(byKey.size).toBe(routes.length);
+		const targets = routeFunctions(s);
 		for (const route of routes) {
 			expect(byKey.get(routeKey(route))?.AuthorizationType, routeKey(route)).toBe(route.roles === "public" ? "NONE" : "JWT");
+			// Each route reaches the function routes.ts names (users and imports are split from admin).
+			expect(targets.get(routeKey(route)), routeKey(route)).toBe(route.fn);
 		}
 		// Every function verifies the same issuer.
 		for (const f of ofType(s, "AWS::Lambda::Function").filter((x) => x.props.Runtime === "nodejs24.x")) {

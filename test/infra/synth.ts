@@ -68,3 +68,20 @@ export const allStrings = (v: unknown): string[] => {
 	if (v && typeof v === "object") return Object.values(v).flatMap(allStrings);
 	return [];
 };
+
+/**
+ * For each API route key, the function its integration invokes, by the stack's function name (s.stack.functions):
+ * read from the template (Route.Target → Integration.IntegrationUri → Function), not from the code that built it.
+ */
+export const routeFunctions = (s: Synthesized): Map<string, string | undefined> => {
+	const fnById = new Map(Object.entries(s.stack.functions).map(([name, fn]) => [logicalId(s, fn as never), name]));
+	const integrations = new Map(ofType(s, "AWS::ApiGatewayV2::Integration").map((i) => [i.id, i.props]));
+	return new Map(
+		ofType(s, "AWS::ApiGatewayV2::Route").map((r) => {
+			const integrationId = JSON.stringify(r.props.Target ?? "").match(/"Ref":"([^"]+)"/)?.[1];
+			const uri = integrationId ? integrations.get(integrationId)?.IntegrationUri : undefined;
+			const fnId = JSON.stringify(uri ?? "").match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/)?.[1];
+			return [r.props.RouteKey as string, fnId ? fnById.get(fnId) : undefined];
+		}),
+	);
+};

@@ -1,7 +1,6 @@
-// Admin payloads (validated at the edge) and the actions behind them: units, plans and targets, users.
-import * as z from "zod";
-import { UserStore } from "../../auth/user-store";
-import { userDirectoryFromConfig } from "../../auth/user-directory";
+// Admin payloads (validated at the edge, with zod/mini like the whole request path) and the actions behind
+// them: units, plans and targets. Users are functions/auth/user-admin.ts (their own function).
+import * as z from "zod/mini";
 import { parseFormula } from "../../core/formula";
 import { planRetiredRefs } from "../../core/metadata-rules";
 import type { PlanCopyResult, ProgressReport } from "../../core/api-types";
@@ -9,114 +8,86 @@ import { planFromActuals } from "../../core/plan-copy";
 import type { OrgUnit, Plan } from "../../core/types";
 import type { App } from "../app";
 import { AuditRepo } from "../audit-repo";
-import { AppError, notFound } from "../errors";
+import { AppError } from "../errors";
 
-const i18n = z.object({ zh: z.string().trim().min(1, { error: "中文名称必填 (Chinese name required)" }).max(200), en: z.string().trim().max(200) });
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" });
-const role = z.enum(["reporter", "approver", "leader", "admin"], { error: "角色应为 reporter/approver/leader/admin" });
+const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
+const i18n = z.object({ zh: z.string().check(z.trim(), z.minLength(1, { error: "中文名称必填 (Chinese name required)" }), z.maxLength(200)), en: text(200) });
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" }));
+const whole = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
-export const unitBodySchema = z
-	.object({
-		name: i18n,
-		parentId: id,
-		type: z.enum(["commission", "division-hospital", "regiment-hospital", "cdc", "blood-station", "community-health-centre"]).optional(),
-		order: z.number().int().min(0).max(10_000).optional(),
-		active: z.boolean().optional(),
-	})
-	.strict();
+export const unitBodySchema = z.strictObject({
+	name: i18n,
+	parentId: id,
+	type: z.optional(z.enum(["commission", "division-hospital", "regiment-hospital", "cdc", "blood-station", "community-health-centre"])),
+	order: z.optional(whole(0, 10_000)),
+	active: z.optional(z.boolean()),
+});
 
 const target = z.discriminatedUnion("kind", [
-	z.object({ kind: z.literal("threshold"), op: z.enum(["<=", ">=", "<", ">"]), value: z.number().finite() }),
-	z.object({ kind: z.literal("reach"), value: z.number().finite() }),
+	z.object({ kind: z.literal("threshold"), op: z.enum(["<=", ">=", "<", ">"]), value: z.number() }),
+	z.object({ kind: z.literal("reach"), value: z.number() }),
 	z.object({ kind: z.literal("maintain") }),
-	z.object({ kind: z.literal("annual-change"), perYear: z.number().finite() }),
-	z.object({ kind: z.literal("relative-change"), change: z.number().finite().min(-1).max(10), baseYear: z.number().int().min(1990).max(2100) }),
-	z.object({ kind: z.literal("approximately"), value: z.number().finite(), tolerance: z.number().finite().min(0) }),
+	z.object({ kind: z.literal("annual-change"), perYear: z.number() }),
+	z.object({ kind: z.literal("relative-change"), change: z.number().check(z.gte(-1), z.lte(10)), baseYear: whole(1990, 2100) }),
+	z.object({ kind: z.literal("approximately"), value: z.number(), tolerance: z.number().check(z.gte(0)) }),
 	z.object({ kind: z.literal("continuous-improvement") }),
-	z.object({ kind: z.literal("proportional"), followsIndicator: z.string().min(1).max(64) }),
+	z.object({ kind: z.literal("proportional"), followsIndicator: z.string().check(z.minLength(1), z.maxLength(64)) }),
 ]);
-const year = z.number().int().min(1990).max(2100);
+const year = whole(1990, 2100);
+const count = z.int().check(z.gte(0));
 /** A baseline, with where it came from (平台数据 with its coverage, or entered by hand; BaselineProvenance). */
 const baselineSchema = z.object({
 	year,
-	value: z.number().finite(),
-	printed: z.string().max(100),
-	source: z.enum(["platform", "manual"]).optional(),
-	coverage: z.object({ reported: z.number().int().min(0), expected: z.number().int().min(0), rate: z.number().min(0).max(1) }).strict().optional(),
-	provisional: z.boolean().optional(),
-	asOf: z.string().max(40).optional(),
+	value: z.number(),
+	printed: z.string().check(z.maxLength(100)),
+	source: z.optional(z.enum(["platform", "manual"])),
+	coverage: z.optional(z.strictObject({ reported: count, expected: count, rate: z.number().check(z.gte(0), z.lte(1)) })),
+	provisional: z.optional(z.boolean()),
+	asOf: z.optional(z.string().check(z.maxLength(40))),
 });
 
 export const planBodySchema = z
-	.object({
+	.strictObject({
 		name: i18n,
 		shortName: i18n,
 		startYear: year,
 		endYear: year,
 		baseYear: year,
 		targetYear: year,
-		source: z.string().max(500).optional(),
+		source: z.optional(z.string().check(z.maxLength(500))),
 		indicators: z
 			.array(
-				z
-					.object({
-						indicatorCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
-						order: z.number().int().min(0).max(1000),
-						group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
-						baseline: baselineSchema.nullable(),
-						targets: z.array(z.object({ year, target, printed: z.string().max(100) })).min(1, { error: "至少一个目标 (at least one target)" }),
-						direction: z.enum(["increase", "decrease"]),
-						nature: z.enum(["binding", "expected"]),
-						note: z.object({ zh: z.string().trim().max(2000), en: z.string().trim().max(2000) }).optional(),
-					})
-					.strict(),
+				z.strictObject({
+					indicatorCode: z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/)),
+					order: whole(0, 1000),
+					group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
+					baseline: z.nullable(baselineSchema),
+					targets: z.array(z.object({ year, target, printed: z.string().check(z.maxLength(100)) })).check(z.minLength(1, { error: "至少一个目标 (at least one target)" })),
+					direction: z.enum(["increase", "decrease"]),
+					nature: z.enum(["binding", "expected"]),
+					note: z.optional(z.object({ zh: text(2000), en: text(2000) })),
+				}),
 			)
-			.min(1, { error: "规划至少包含一个指标 (a plan needs at least one indicator)" })
-			.max(200),
+			.check(z.minLength(1, { error: "规划至少包含一个指标 (a plan needs at least one indicator)" }), z.maxLength(200)),
 	})
-	.strict()
-	.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] });
+	.check(z.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] }));
 
 /** POST /api/admin/plans: a new plan from an existing one, with baselines from the platform's figures for `baseYear`. */
-export const planCopySchema = z
-	.object({
-		id,
-		copyFrom: id,
-		baseYear: year,
-		name: i18n,
-		shortName: i18n,
-		startYear: year.optional(),
-		endYear: year.optional(),
-		targetYear: year.optional(),
-	})
-	.strict();
+export const planCopySchema = z.strictObject({
+	id,
+	copyFrom: id,
+	baseYear: year,
+	name: i18n,
+	shortName: i18n,
+	startYear: z.optional(year),
+	endYear: z.optional(year),
+	targetYear: z.optional(year),
+});
 
-export const userCreateSchema = z
-	.object({
-		username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, { error: "用户名3-64位小写字母数字 (3-64 lower-case characters)" }),
-		name: z.string().trim().min(1).max(100),
-		email: z.email({ error: "邮箱格式错误 (bad email)" }).optional(),
-		roles: z.array(role).min(1, { error: "至少一个角色 (at least one role)" }),
-		orgScope: id,
-		temporaryPassword: z.string().min(10).max(200).optional(),
-	})
-	.strict();
-
-export const userPatchSchema = z
-	.object({
-		name: z.string().trim().min(1).max(100).optional(),
-		email: z.email({ error: "邮箱格式错误 (bad email)" }).nullable().optional(),
-		roles: z.array(role).min(1).optional(),
-		orgScope: id.optional(),
-		disabled: z.boolean().optional(),
-	})
-	.strict();
-
-export const reopenBodySchema = z.object({ reason: z.string().trim().min(2, { error: "请说明重新开放的原因 (give a reason)" }).max(1000) }).strict();
+export const reopenBodySchema = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(2, { error: "请说明重新开放的原因 (give a reason)" }), z.maxLength(1000)) });
 
 export const createAdminService = (app: App) => {
 	const audit = new AuditRepo(app.doc, app.table);
-	const directory = () => userDirectoryFromConfig(new UserStore(app.doc, app.table));
 
 	const requireOrg = async (orgId: string, field: string) => {
 		const idx = await app.catalog();
@@ -178,28 +149,6 @@ export const createAdminService = (app: App) => {
 			await app.catalogRepo.putPlan(plan);
 			await audit.record({ at: app.now().toISOString(), by, action: "plan.create", target: plan.id, detail: { copyFrom: source.id, baseYear: body.baseYear, fromPlatform, missing } });
 			return { plan, copiedFrom: source.id, baseYear: body.baseYear, fromPlatform, missing };
-		},
-		listUsers: () => directory().list(),
-		createUser: async (by: string, body: z.infer<typeof userCreateSchema>) => {
-			await requireOrg(body.orgScope, "orgScope");
-			const created = await directory().create(body);
-			await audit.record({ at: app.now().toISOString(), by, action: "user.create", target: body.username, detail: { roles: body.roles, orgScope: body.orgScope } });
-			return created;
-		},
-		patchUser: async (by: string, username: string, body: z.infer<typeof userPatchSchema>) => {
-			if (body.orgScope) await requireOrg(body.orgScope, "orgScope");
-			const dir = directory();
-			const { disabled, ...patch } = body;
-			let user = Object.keys(patch).length ? await dir.update(username, patch) : undefined;
-			if (disabled === true) user = await dir.disable(username);
-			if (disabled === false) user = await dir.enable(username);
-			if (!user) {
-				const found = (await dir.list()).find((u) => u.username === username);
-				if (!found) throw notFound(`未知用户 ${username} (unknown user)`);
-				user = found;
-			}
-			await audit.record({ at: app.now().toISOString(), by, action: "user.update", target: username, detail: body });
-			return user;
 		},
 	};
 };

@@ -1,17 +1,15 @@
 // The approver's queue: submitted forms in scope, oldest first, over the months asked for.
 import type { ApprovalQueue } from "../../core/api-types";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { isWithin } from "../../core/catalog-index";
 import { currentMonth, monthRange, previousMonths } from "../../core/periods";
 import type { App } from "../app";
 import { monthSchema } from "../schemas";
 
-export const queueQuerySchema = z
-	.object({
-		period: monthSchema.optional(),
-		status: z.enum(["submitted", "returned", "approved"], { error: "status 取值错误 (bad status)" }).optional(),
-	})
-	.passthrough();
+export const queueQuerySchema = z.looseObject({
+	period: z.optional(monthSchema),
+	status: z.optional(z.enum(["submitted", "returned", "approved"], { error: "status 取值错误 (bad status)" })),
+});
 
 export const approvalQueue = async (app: App, orgUnit: string, q: z.infer<typeof queueQuerySchema>): Promise<ApprovalQueue> => {
 	const idx = await app.catalog();

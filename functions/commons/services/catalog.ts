@@ -2,7 +2,7 @@
 // and nature, so a client needs no second call to show a plan.
 import type { DataElementsView, IndicatorMeta } from "../../core/api-types";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { formulaCodes } from "../../core/formula";
 import { finalTarget } from "../../core/targets";
 import type { Principal } from "../../core/types";
@@ -10,7 +10,7 @@ import type { App } from "../app";
 import { notFound } from "../errors";
 import { planIdSchema } from "../schemas";
 
-export const planQuerySchema = z.object({ plan: planIdSchema.optional() }).passthrough();
+export const planQuerySchema = z.looseObject({ plan: z.optional(planIdSchema) });
 
 export const catalogViews = (app: App) => ({
 	health: async () => {
