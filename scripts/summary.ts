@@ -68,9 +68,9 @@ const main = async () => {
 	});
 	if (result.plan) for (const p of result.plan) say(`  ${p.action === "send" ? "would send" : `skip (${p.status})`}: ${p.email} [${p.scope}, ${p.locale}]${p.subject ? ` “${p.subject}”` : ""}`);
 	say(
-		`${result.dryRun ? "Dry run" : "Done"} for ${result.month}: ${result.recipients} recipient(s), ${result.sent} sent, ${result.skipped} skipped, ${result.failed} failed; ${result.compiled} compiled, ${result.archived} archived.`,
+		`${result.dryRun ? "Dry run" : "Done"} for ${result.month}: ${result.recipients} recipient(s), ${result.sent} sent, ${result.pushed ?? 0} pushed to group robots, ${result.skipped} skipped, ${result.failed} failed; ${result.compiled} compiled, ${result.archived} archived.`,
 	);
-	for (const f of result.failures) say(`  ✗ ${f.recipientId}: ${f.error}`);
+	for (const f of result.failures) say(`  ✗ ${f.recipientId}${f.channel ? ` (${f.channel})` : ""}: ${f.error}`);
 	if (!result.dryRun && result.sent > 0) say(`  Read them in the mail catcher: ${urls.mailWeb}`);
 	if (result.recipients === 0) say("  No active recipients: add some under Admin > Summary recipients (or POST /api/admin/recipients).");
 	process.exit(result.failed > 0 ? 1 : 0);
