@@ -1,6 +1,6 @@
 // Data access for submissions and aggregates. A write is one TransactWriteItems: the submission's new
-// state, its version (audit) item, the unit's stock-year record, every aggregate delta and the
-// idempotency record — all or nothing, so an acknowledged write is never half-applied.
+// state, its version (audit) item, the unit's stock-year record and rolling item, every aggregate delta and
+// the idempotency record — all or nothing, so an acknowledged write is never half-applied.
 import {
 	type AggContext,
 	type AggKind,
@@ -21,11 +21,13 @@ import {
 	withMonth,
 } from "../core/aggregation";
 import { mapPool } from "../core/pool";
-import { type Doc, queryAll } from "./clients/dynamo";
+import { isMonth } from "../core/periods";
+import { decodeRolling, emptyRolling, encodeRolling, rollingOf, sameRolling, tracerFrom, type UnitRolling, withSubmission } from "../core/rolling";
+import { batchGetAll, type Doc, queryAll } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
 import { RetryableError } from "./retry";
-import { BatchWriteCommand, GetCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, GetCommand, PutCommand, type QueryCommandInput, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 
 // The stored shapes are part of the API contract (the site reads them): declared once in core.
 import type { StoredSubmission, VersionRecord } from "../core/api-types";
@@ -45,6 +47,14 @@ export interface CommitInput {
 	now: string;
 	/** The unit's stock-year records as read with `before` (readForWrite); read here when absent. */
 	stockYears?: StockYears;
+	/** The unit's rolling item as read with `before` (readForWrite); read here when absent. */
+	rolling?: RollingItem;
+}
+
+/** The rolling item as stored (core/rolling.ts), with its optimistic-lock counter; `ver` 0 means there is none yet. */
+export interface RollingItem {
+	roll: UnitRolling;
+	ver: number;
 }
 
 /** The stock-year record as stored, with its optimistic-lock counter. */
@@ -59,10 +69,15 @@ export interface StockYearItem {
  */
 export type StockYears = Map<string, StockYearItem>;
 
-/** What a write reads before it commits: the current submission and, for a month, the unit's stock-year records. */
+/**
+ * What a write reads before it commits: the current submission and, for a month, the unit's stock-year records and
+ * rolling item; with an idempotency key, the record a replay answers from (null: none, or expired).
+ */
 export interface WriteSnapshot {
 	before: StoredSubmission | null;
 	stockYears?: StockYears;
+	rolling?: RollingItem;
+	idempotency?: IdempotencyRecord | null;
 }
 
 const SUBMISSION_FIELDS = [
@@ -86,11 +101,27 @@ const SUBMISSION_FIELDS = [
 	"reopened",
 ] as const;
 
+/** A submission's state without its values and issues (listStatusForPeriod). */
+const STATUS_FIELDS = ["unitId", "period", "status", "version", "comment", "reviewComment", "firstSubmittedAt", "late", "reopened"] as const;
+export type SubmissionStatusRow = Pick<StoredSubmission, "unitId" | "period" | "status" | "version" | "comment" | "reviewComment" | "firstSubmittedAt" | "late" | "reopened">;
+
 const toSubmission = (item: Record<string, unknown>): StoredSubmission => {
 	const out: Record<string, unknown> = {};
 	for (const f of SUBMISSION_FIELDS) if (item[f] !== undefined) out[f] = item[f];
 	return out as unknown as StoredSubmission;
 };
+
+const stockYearOf = (item: Record<string, unknown> | undefined): StockYearItem => (item ? { sy: item.sy as UnitStockYear, ver: Number(item.ver) } : { sy: emptyUnitStockYear(), ver: 0 });
+
+const rollingItemOf = (item: Record<string, unknown> | undefined): RollingItem => (item ? { roll: decodeRolling(item), ver: Number(item.ver) } : { roll: emptyRolling(), ver: 0 });
+
+// DynamoDB's TTL sweep can lag by a day or two; an expired record no longer replays.
+const idempotencyOf = (item: Record<string, unknown> | undefined): IdempotencyRecord | null =>
+	!item || Number(item.ttl) * 1000 < Date.now() ? null : (item.record as IdempotencyRecord);
+
+/** Optimistic lock on an item's `ver` counter; 0 means the item must not exist yet. */
+const verCondition = (ver: number) =>
+	ver === 0 ? { ConditionExpression: "attribute_not_exists(pk)" } : { ConditionExpression: "ver = :ver", ExpressionAttributeValues: { ":ver": ver } };
 
 const state = (s: StoredSubmission | null): SubmissionState | null => (s ? { unitId: s.unitId, period: s.period, status: s.status, values: s.values } : null);
 
@@ -108,14 +139,28 @@ export class SubmissionRepo {
 	}
 
 	/**
-	 * The two items a write is planned from, read in parallel (one round trip instead of two). Both are
-	 * guarded by conditions in the commit's transaction (submission version, stock-year `ver`), so a read
-	 * that is stale by the time it commits fails the transaction and is retried, never applied.
+	 * Everything a write is planned from, in one consistent BatchGetItem (one round trip): the submission, for a
+	 * month the unit's stock-year records and rolling item, and the idempotency record when a key was sent. Each
+	 * is guarded by a condition in the commit's transaction (submission version, stock-year and rolling `ver`), so
+	 * a read that is stale by the time it commits fails the transaction and is retried, never applied.
 	 */
-	async readForWrite(unitId: string, period: string): Promise<WriteSnapshot> {
-		if (period.length !== 7) return { before: await this.get(unitId, period) };
-		const [before, stockYears] = await Promise.all([this.get(unitId, period), this.getStockYears(unitId, period)]);
-		return { before, stockYears };
+	async readForWrite(unitId: string, period: string, opts: { idempotency?: { scope: string; key: string } } = {}): Promise<WriteSnapshot> {
+		const month = isMonth(period);
+		const years = month ? carryYears(period, maxCarryMonths(this.ctx.elements.values())) : [];
+		const subKey = keys.submission(unitId, period);
+		const rollKey = keys.unitRolling(unitId);
+		const idemKey = opts.idempotency ? keys.idempotency(opts.idempotency.scope, opts.idempotency.key) : null;
+		const wanted = [subKey, ...years.map((y) => keys.unitStockYear(unitId, y)), ...(month ? [rollKey] : []), ...(idemKey ? [idemKey] : [])];
+		const got = await batchGetAll(this.doc, this.table, wanted, { consistent: true });
+		const at = (k: { pk: string; sk: string }) => got.get(`${k.pk}|${k.sk}`);
+		const sub = at(subKey);
+		const out: WriteSnapshot = { before: sub ? toSubmission(sub) : null };
+		if (month) {
+			out.stockYears = new Map(years.map((y) => [y, stockYearOf(at(keys.unitStockYear(unitId, y)))]));
+			out.rolling = rollingItemOf(at(rollKey));
+		}
+		if (idemKey) out.idempotency = idempotencyOf(at(idemKey));
+		return out;
 	}
 
 	/** The stock-year records a write to `month` plans from (one to three years, read in parallel). */
@@ -146,6 +191,23 @@ export class SubmissionRepo {
 		return items.map(toSubmission);
 	}
 
+	/**
+	 * Every unit's submission for one period without its values (GSI1, projected): what completeness and the
+	 * summary's notes read. A 40–60-element submission is ~2.5 KB; this is ~0.2 KB of it, so a 10,000-unit
+	 * month is ~2 MB to read and unmarshal instead of ~25 MB.
+	 */
+	async listStatusForPeriod(period: string): Promise<SubmissionStatusRow[]> {
+		const items = await this.queryAll({
+			TableName: this.table,
+			IndexName: "gsi1",
+			KeyConditionExpression: "gsi1pk = :pk",
+			ExpressionAttributeValues: { ":pk": keys.periodGsi1Pk(period) },
+			ProjectionExpression: STATUS_FIELDS.map((_, i) => `#f${i}`).join(", "),
+			ExpressionAttributeNames: Object.fromEntries(STATUS_FIELDS.map((f, i) => [`#f${i}`, f])),
+		});
+		return items.map((it) => toSubmission(it) as SubmissionStatusRow);
+	}
+
 	async history(unitId: string, period: string): Promise<VersionRecord[]> {
 		const items = await this.queryAll({
 			TableName: this.table,
@@ -157,15 +219,75 @@ export class SubmissionRepo {
 
 	async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
 		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.idempotency(scope, key), ConsistentRead: true }));
-		// DynamoDB's TTL sweep can lag by a day or two; an expired record no longer replays.
-		if (!r.Item || Number(r.Item.ttl) * 1000 < Date.now()) return null;
-		return r.Item.record as IdempotencyRecord;
+		return idempotencyOf(r.Item);
 	}
 
 	private async getStockYear(unitId: string, year: string): Promise<StockYearItem> {
 		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.unitStockYear(unitId, year), ConsistentRead: true }));
-		if (!r.Item) return { sy: emptyUnitStockYear(), ver: 0 };
-		return { sy: r.Item.sy as UnitStockYear, ver: Number(r.Item.ver) };
+		return stockYearOf(r.Item);
+	}
+
+	/** The unit's rolling item (consistent); `ver` 0 when it has none yet. */
+	async getRolling(unitId: string): Promise<RollingItem> {
+		const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.unitRolling(unitId), ConsistentRead: true }));
+		return rollingItemOf(r.Item);
+	}
+
+	/**
+	 * The tracer part of many units' rolling items (the summary's data-quality inputs): BatchGetItem, 100 keys a call,
+	 * projecting `latest` and `q` only. A unit with no rolling item is absent from the map (its reader falls back).
+	 */
+	async rollingTracers(unitIds: readonly string[]): Promise<Map<string, UnitRolling>> {
+		const got = await batchGetAll(this.doc, this.table, unitIds.map(keys.unitRolling), { projection: ["latest", "q"], inFlight: 4 });
+		const out = new Map<string, UnitRolling>();
+		for (const id of unitIds) {
+			const k = keys.unitRolling(id);
+			const it = got.get(`${k.pk}|${k.sk}`);
+			if (it) out.set(id, decodeRolling(it));
+		}
+		return out;
+	}
+
+	/**
+	 * The rolling item a unit with no item yet starts from: its months from tracerFrom(period) onwards (the latest
+	 * month after this write is `period` or later, so older months can never be in the item), one Query.
+	 */
+	private async rollingBase(unitId: string, period: string): Promise<UnitRolling> {
+		return rollingOf(await this.listForUnit(unitId, tracerFrom(period), "9999-12"));
+	}
+
+	/**
+	 * (Re)builds a unit's rolling item from its submissions (migration of data written before rolling items, or a
+	 * repair). Fenced on the item's `ver`: a submission that commits meanwhile moves it, and the build is redone.
+	 * Returns whether the stored item changed.
+	 */
+	async rebuildRolling(unitId: string, now: string): Promise<boolean> {
+		for (let attempt = 0; attempt < 10; attempt++) {
+			const current = await this.getRolling(unitId);
+			const next = rollingOf(await this.listForUnit(unitId, "0000-01", "9999-12"));
+			if (current.ver > 0 && sameRolling(current.roll, next)) return false;
+			try {
+				await this.doc.send(new PutCommand({ TableName: this.table, Item: this.rollingItem(unitId, next, current.ver + 1, now), ...verCondition(current.ver) }));
+				return true;
+			} catch (e) {
+				if ((e as { name?: string }).name !== "ConditionalCheckFailedException") throw e;
+			}
+		}
+		throw new RetryableError(`rolling item of ${unitId}: writes kept landing during the rebuild`);
+	}
+
+	private rollingItem(unitId: string, roll: UnitRolling, ver: number, now: string): Record<string, unknown> {
+		return { ...keys.unitRolling(unitId), ...encodeRolling(roll), ver, updatedAt: now };
+	}
+
+	/** The unit's rolling item after this write, or null when the write does not change it (a year, an old month). */
+	private async planRolling(after: StoredSubmission, read?: RollingItem): Promise<{ item: RollingItem; next: UnitRolling } | null> {
+		if (!isMonth(after.period)) return null;
+		const item = read ?? (await this.getRolling(after.unitId));
+		const base = item.ver === 0 ? await this.rollingBase(after.unitId, after.period) : item.roll;
+		const next = withSubmission(base, after);
+		if (item.ver > 0 && sameRolling(item.roll, next)) return null;
+		return { item, next };
 	}
 
 	/**
@@ -205,7 +327,7 @@ export class SubmissionRepo {
 
 	async commit(input: CommitInput): Promise<void> {
 		const { before, after, version, idempotency, now } = input;
-		const { deltas, stock } = await this.plan(before, after, input.stockYears);
+		const [{ deltas, stock }, rolling] = await Promise.all([this.plan(before, after, input.stockYears), this.planRolling(after, input.rolling)]);
 		const TransactItems: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [];
 		TransactItems.push({
 			Put: {
@@ -247,6 +369,11 @@ export class SubmissionRepo {
 					},
 				});
 			}
+		}
+		// The unit's rolling item, built from the same `before` this transaction guards: a concurrent write to any of
+		// the unit's months moves its `ver` and cancels one of the two (retried on a fresh read).
+		if (rolling) {
+			TransactItems.push({ Put: { TableName: this.table, Item: this.rollingItem(after.unitId, rolling.next, rolling.item.ver + 1, now), ...verCondition(rolling.item.ver) } });
 		}
 		for (const [id, attrs] of deltas) {
 			const { orgId, kind, period } = parseAggId(id);
@@ -308,6 +435,9 @@ export class SubmissionRepo {
 			const [unitId = "", year = ""] = k.split("|");
 			items.push({ ...keys.unitStockYear(unitId, year), sy, ver: 1, updatedAt: now });
 		}
+		const rollings = new Map<string, UnitRolling>();
+		for (const s of subs) if (isMonth(s.period)) rollings.set(s.unitId, withSubmission(rollings.get(s.unitId) ?? emptyRolling(), s));
+		for (const [unitId, roll] of rollings) items.push(this.rollingItem(unitId, roll, 1, now));
 		for (const [id, attrs] of recomputeAggregates(subs.map(state) as SubmissionState[], this.ctx)) {
 			const { orgId, kind, period } = parseAggId(id);
 			items.push({ ...this.aggKey(orgId, kind, period, ""), ...attrs, asOf: now });

@@ -2,7 +2,7 @@
 // connection resets (which DynamoDB Local never produces on its own). Proves that transient faults are
 // retried with exponential backoff and full jitter, that an operation which keeps failing surfaces as a
 // clean 503 and leaves no partial state, and that contention on one unit-period loses no acknowledged write.
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type App, createApp } from "../../functions/commons/app";
 import type { Doc } from "../../functions/commons/clients/dynamo";
@@ -133,8 +133,9 @@ describe("transient faults on the write path are retried and the write lands onc
 		["throughput", TX],
 		["throttling", TX],
 		["reset", TX],
-		["throughput", ["GetCommand"]],
-		["reset", ["GetCommand"]],
+		// The write's reads are one BatchGetItem (readForWrite): the early one and the one inside each attempt.
+		["throughput", ["BatchGetCommand"]],
+		["reset", ["BatchGetCommand"]],
 	] as const) {
 		it(`retries ${kind} on ${commands.join(",")} and stores the exact values`, async () => {
 			rules({ commands: [...commands], kind, times: 2 });
@@ -154,6 +155,8 @@ describe("transient faults on the write path are retried and the write lands onc
 describe("a fault outside the retry loop", () => {
 	it("a throttled history Query (validation reads) is a clean 503 with nothing written, or a success", async () => {
 		// The 12-month history read for validation happens before withRetry; only the SDK's own retries cover it.
+		// A unit with a rolling item reads no history Query: this one has none (data written before rolling items).
+		await doc.send(new DeleteCommand({ TableName: table, Key: keys.unitRolling("t33") }));
 		const before = await snapshot(doc, table, touched("t33", month));
 		rules({ commands: ["QueryCommand"], kind: "throttling", times: 1 });
 		const values = { ...validValues("t33"), BEDS: 555 };
@@ -173,7 +176,7 @@ describe("an operation that keeps failing surfaces a clean 503 and leaves no par
 		["ProvisionedThroughputExceeded", { commands: TX, kind: "throughput", times: 1e9 }],
 		["ThrottlingException", { commands: TX, kind: "throttling", times: 1e9 }],
 		["connection reset", { commands: TX, kind: "reset", times: 1e9 }],
-		["throttled reads", { commands: ["GetCommand"], kind: "throughput", times: 1e9 }],
+		["throttled reads", { commands: ["BatchGetCommand"], kind: "throughput", times: 1e9 }],
 	];
 
 	it.each(persistent)("PUT under persistent %s: RetryableError/503, nothing written", async (_name, rule) => {
@@ -277,7 +280,7 @@ describe("contention on ONE unit-period with injected conflicts and throttling",
 		faulty.setRules([
 			{ commands: TX, kind: "conflict", probability: 0.3 },
 			{ commands: TX, kind: "throughput", probability: 0.05 },
-			{ commands: ["GetCommand"], kind: "throttling", probability: 0.05 },
+			{ commands: ["GetCommand", "BatchGetCommand"], kind: "throttling", probability: 0.05 },
 		]);
 		const base = validValues("h-korla");
 		const results = await Promise.all(

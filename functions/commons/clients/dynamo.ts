@@ -1,7 +1,8 @@
 // The one DynamoDB client module. The endpoint comes from the environment, so local mode (DynamoDB
 // Local) and AWS share every line of data-access code.
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { mapPool } from "../../core/pool";
 import { config } from "../config";
 
 export type Doc = DynamoDBDocumentClient;
@@ -43,5 +44,45 @@ export async function* queryPages(doc: Doc, input: QueryCommandInput): AsyncGene
 export const queryAll = async (doc: Doc, input: QueryCommandInput): Promise<Record<string, unknown>[]> => {
 	const out: Record<string, unknown>[] = [];
 	for await (const items of queryPages(doc, input)) out.push(...items);
+	return out;
+};
+
+/**
+ * Every item of `keys` that exists, by `pk|sk`: BatchGetItem in calls of 100 keys, `inFlight` calls at a time,
+ * following UnprocessedKeys (with a short backoff) until DynamoDB has answered for every key.
+ */
+export const batchGetAll = async (
+	doc: Doc,
+	table: string,
+	keys: readonly { pk: string; sk: string }[],
+	opts: { consistent?: boolean; projection?: string[]; inFlight?: number } = {},
+): Promise<Map<string, Record<string, unknown>>> => {
+	const out = new Map<string, Record<string, unknown>>();
+	const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, { pk: k.pk, sk: k.sk }])).values()];
+	const chunks: { pk: string; sk: string }[][] = [];
+	for (let i = 0; i < unique.length; i += 100) chunks.push(unique.slice(i, i + 100));
+	const projection = opts.projection ? [...new Set(["pk", "sk", ...opts.projection])] : undefined;
+	const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
+	const one = async (chunk: { pk: string; sk: string }[]) => {
+		let pending: Record<string, unknown>[] = chunk;
+		for (let attempt = 0; pending.length > 0; attempt++) {
+			if (attempt > 8) throw new Error("BatchGetItem: DynamoDB kept keys unprocessed");
+			if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+			const r = await doc.send(
+				new BatchGetCommand({
+					RequestItems: {
+						[table]: {
+							Keys: pending,
+							...(opts.consistent ? { ConsistentRead: true } : {}),
+							...(names ? { ProjectionExpression: Object.keys(names).join(", "), ExpressionAttributeNames: names } : {}),
+						},
+					},
+				}),
+			);
+			for (const it of r.Responses?.[table] ?? []) out.set(`${it.pk}|${it.sk}`, it);
+			pending = (r.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+		}
+	};
+	await mapPool(chunks, Math.max(1, opts.inFlight ?? 4), one);
 	return out;
 };
