@@ -1,23 +1,27 @@
 // The aggregate rebuild: recomputes every aggregate item (and every unit's stock-year record) from the raw
 // submissions with the same pure functions the write path and verify-aggregates use (recomputeAggregates,
-// withMonth), and writes the absolute values into the live items, one year at a time.
+// withMonth), and writes the absolute values into the live items.
 //
-// Live submissions keep writing while it runs, so each year is fenced:
-// 1. read the year's stored aggregate items (their `asOf`, which every submission write sets) and the units'
-//    stock-year records (their `ver`), consistently;
-// 2. read the submissions (base table, consistent: the GSI may lag), recompute;
-// 3. write each item that differs, conditioned on the `asOf`/`ver` read in 1.
-// A submission that commits after 1 changes `asOf` on every item it touches, so the write of that item fails
-// and the year is redone from a fresh read; one that commits after an item was written adds its delta on top
-// of a value that did not yet include it. Either way it is counted exactly once. A verification pass at the
-// end compares stored and recomputed items and redoes a year that differs (the fence's blind spot: two
-// submissions stamped with the same millisecond).
+// It works in steps of years (every year left at once without a time budget; in Lambda as many as fit):
+// 1. read, consistently, each unit's submissions and stock-year records (one Query per unit: they sit side by
+//    side in its partition) and each org's aggregate items (one Query per org) — the base table, not the GSI,
+//    which may lag;
+// 2. recompute, and write every item that differs in BatchWrites of 25, `concurrency` in flight;
+// 3. verify: read afresh and compare every item, stock-year records included; a year that differs is redone.
+// Live submissions keep writing while it runs. One that commits after an item was written adds its delta on top
+// of the rebuilt value: counted once. One that commits between the read and the write of an item it touched is
+// overwritten there (a batch write takes no condition); the verification's fresh read includes it, finds the
+// difference and redoes the year, so when the job ends every item matches the submissions. A stock-year record
+// is written with a new `ver`, so a submission that planned from the old one fails its condition and re-plans.
+// (Until the verification redoes such a year its figures may miss that submission for a moment: they show as
+// 重新计算中 while the job runs. The earlier design fenced each item with a conditional Put, at a third of the
+// write rate: docs/performance.md.)
 //
 // The job item records which years are done, so a run that dies (crash, timeout, a Lambda frozen after its
 // response) is resumed by the next GET of the job once its lease is stale; redoing a year is idempotent.
 import { randomBytes } from "node:crypto";
 import { logger } from "../commons/observability";
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { type AggKind, aggId, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, type UnitStockYear, withMonth } from "../core/aggregation";
 import type { RebuildJob } from "../core/api-types";
 import type { CatalogIndex } from "../core/catalog-index";
@@ -25,7 +29,7 @@ import { canonical } from "../core/metadata-rules";
 import type { App } from "../commons/app";
 import { config } from "../commons/config";
 import { AppError, notFound } from "../commons/errors";
-import { keys } from "../commons/keys";
+import { type Key, keys } from "../commons/keys";
 import { mapPool } from "../commons/pool";
 import { activeRebuild } from "./recalculating";
 import { queryAllItems } from "./store";
@@ -61,6 +65,19 @@ const SETTLE_IN_LAMBDA_MS = 20_000;
 const BUDGET_IN_LAMBDA_MS = 8_000;
 
 export const REBUILD_DEFAULTS = { staleMs: 60_000, concurrency: 16, maxYearAttempts: 8 } as const;
+
+/** A step's read: stored and recomputed aggregate items (by aggregate id) and stock-year records (by `unit|year`). */
+interface YearsState {
+	years: string[];
+	/** Each submission's version, by `unit|period`, including the year before the first. */
+	versions: Map<string, number>;
+	aggregates: Map<string, Record<string, unknown>>;
+	expected: Map<string, Record<string, unknown>>;
+	stock: Map<string, { sy: UnitStockYear; ver: number }>;
+	stockExpected: Map<string, UnitStockYear>;
+}
+
+type Write = { PutRequest: { Item: Record<string, unknown> }; DeleteRequest?: never } | { DeleteRequest: { Key: Key }; PutRequest?: never };
 
 const newJobId = (now: Date): string => `${now.toISOString().replace(/[-:TZ.]/g, "").slice(0, 14)}-${randomBytes(5).toString("hex")}`;
 
@@ -241,135 +258,146 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		}
 	};
 
-	/** The year's stored aggregate items of every area and the division, by aggregate id (consistent reads). */
-	const readAggregates = async (idx: CatalogIndex, year: string): Promise<Map<string, Record<string, unknown>>> => {
-		const kinds: [AggKind, string, string][] = [
-			["M", `${year}-01`, `${year}-12`],
-			["Y", year, year],
-			["YR", year, year],
-		];
-		const stored = new Map<string, Record<string, unknown>>();
-		await mapPool(
-			orgsOf(idx).flatMap((org) => kinds.map((k) => [org.id, ...k] as const)),
-			8,
-			async ([orgId, kind, from, to]) => {
-				const items = await queryAllItems(doc, {
-					TableName: table,
-					KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-					ExpressionAttributeValues: { ":pk": keys.aggregatePk(orgId), ":a": keys.aggregateSk(kind, from), ":b": keys.aggregateSk(kind, to) },
-					ConsistentRead: true,
-				});
-				for (const it of items) stored.set(aggId(orgId, kind, String(it.sk).slice(kind.length + 1)), it);
-			},
-		);
-		return stored;
-	};
-
 	/**
-	 * Every unit's submissions of the year and the one before (its stocks carry into January), from the base
-	 * table with consistent reads: the period index may lag, and a missed submission would be lost.
+	 * What a step of years reads, consistently: every unit's submissions of those years and the year before (its
+	 * stocks carry into January) with its stock-year records, one Query per unit (the two sort next to each other
+	 * in its partition), and every area's and the division's aggregate items, one Query per org. `light` reads
+	 * only each submission's version (and the stock-year records and aggregates in full): enough to tell whether
+	 * a recompute made from an earlier read still holds.
 	 */
-	const readSubmissions = async (idx: CatalogIndex, year: string): Promise<SubmissionState[]> => {
+	const readState = async (idx: CatalogIndex, years: string[], light = false): Promise<YearsState> => {
+		const wanted = new Set(years);
+		const first = String(Number(years[0]) - 1);
+		const last = years.at(-1) as string;
 		const subs: SubmissionState[] = [];
-		await mapPool(unitsOf(idx), 8, async (u) => {
+		const versions = new Map<string, number>();
+		const stock = new Map<string, { sy: UnitStockYear; ver: number }>();
+		const aggregates = new Map<string, Record<string, unknown>>();
+		const units = unitsOf(idx).map((u) => ({ unit: u.id, org: undefined as string | undefined }));
+		const orgs = orgsOf(idx).map((o) => ({ unit: undefined as string | undefined, org: o.id }));
+		await mapPool([...orgs, ...units], o.concurrency, async ({ unit, org }) => {
+			if (org) {
+				const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.aggregatePk(org) }, ConsistentRead: true });
+				for (const it of items) {
+					const sk = String(it.sk);
+					const kind = sk.slice(0, sk.indexOf("#")) as AggKind;
+					const period = sk.slice(kind.length + 1);
+					if (wanted.has(period.slice(0, 4))) aggregates.set(aggId(org, kind, period), it);
+				}
+				return;
+			}
+			const u = unit as string;
+			// PERIOD#<first> … STOCK#<last>: the periods from the year before on, then the stock-year records.
 			const items = await queryAllItems(doc, {
 				TableName: table,
 				KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-				ExpressionAttributeValues: { ":pk": keys.submissionPk(u.id), ":a": keys.periodSk(String(Number(year) - 1)), ":b": keys.periodSk(`${year}-12`) },
+				ExpressionAttributeValues: { ":pk": keys.submissionPk(u), ":a": keys.periodSk(first), ":b": keys.unitStockYear(u, last).sk },
+				ProjectionExpression: light ? "sk, #ver, sy, ver" : "sk, #ver, #status, #values, sy, ver",
+				ExpressionAttributeNames: light ? { "#ver": "version" } : { "#ver": "version", "#status": "status", "#values": "values" },
 				ConsistentRead: true,
 			});
-			for (const it of items) subs.push({ unitId: String(it.unitId), period: String(it.period), status: it.status as SubmissionState["status"], values: (it.values ?? {}) as SubmissionState["values"] });
+			for (const it of items) {
+				const sk = String(it.sk);
+				if (sk.startsWith(keys.submissionSkPrefix)) {
+					const period = sk.slice(keys.submissionSkPrefix.length);
+					const y = period.slice(0, 4);
+					if (y !== first && !wanted.has(y)) continue;
+					versions.set(`${u}|${period}`, Number(it.version));
+					if (!light) subs.push({ unitId: u, period, status: it.status as SubmissionState["status"], values: (it.values ?? {}) as SubmissionState["values"] });
+				} else {
+					const y = sk.slice(sk.indexOf("#") + 1);
+					if (sk === keys.unitStockYear(u, y).sk && wanted.has(y)) stock.set(`${u}|${y}`, { sy: it.sy as UnitStockYear, ver: Number(it.ver) });
+				}
+			}
 		});
-		return subs;
+		if (light) return { years, versions, aggregates, expected: new Map(), stock, stockExpected: new Map() };
+		// What the submissions make of them, with the same pure functions the write path uses.
+		const expected = new Map([...recomputeAggregates(subs, idx.agg)].filter(([id]) => wanted.has(parseAggId(id).period.slice(0, 4))));
+		const stockExpected = new Map<string, UnitStockYear>();
+		for (const s of [...subs].sort((a, b) => (a.period < b.period ? -1 : 1))) {
+			const y = s.period.slice(0, 4);
+			if (s.period.length !== 7 || !wanted.has(y)) continue;
+			const k = `${s.unitId}|${y}`;
+			stockExpected.set(k, withMonth(stockExpected.get(k) ?? emptyUnitStockYear(), s.period, s, idx.agg));
+		}
+		return { years, versions, aggregates, expected, stock, stockExpected };
 	};
 
-	const expectedFor = (idx: CatalogIndex, subs: SubmissionState[], year: string) => new Map([...recomputeAggregates(subs, idx.agg)].filter(([id]) => parseAggId(id).period.startsWith(year)));
-
-	/** One year, fenced as described at the top. Returns false when a concurrent write moved a fence. */
-	const rebuildYear = async (idx: CatalogIndex, year: string, attempt: number, counts: { written: number; unchanged: number }): Promise<boolean> => {
-		const units = unitsOf(idx);
-		// 1. The fences: stored aggregate items and stock-year records.
-		const stored = await readAggregates(idx, year);
-		const stockStored = new Map<string, { sy: UnitStockYear; ver: number } | null>();
-		await mapPool(units, 8, async (u) => {
-			const r = await doc.send(new GetCommand({ TableName: table, Key: keys.unitStockYear(u.id, year), ConsistentRead: true }));
-			stockStored.set(u.id, r.Item ? { sy: r.Item.sy as UnitStockYear, ver: Number(r.Item.ver) } : null);
-		});
-		// 2. The raw submissions, recomputed.
-		const subs = await readSubmissions(idx, year);
-		const expected = expectedFor(idx, subs, year);
-		const stockExpected = new Map<string, UnitStockYear>();
-		for (const s of subs) {
-			if (s.period.length !== 7 || !s.period.startsWith(year)) continue;
-			stockExpected.set(s.unitId, withMonth(stockExpected.get(s.unitId) ?? emptyUnitStockYear(), s.period, s, idx.agg));
+	/** The items that differ from what the submissions make of them: the writes a step makes, by year. */
+	const differences = (idx: CatalogIndex, years: string[], s: YearsState, now: string): Map<string, Write[]> => {
+		const byYear = new Map<string, Write[]>(years.map((y) => [y, []]));
+		for (const u of unitsOf(idx)) {
+			for (const y of years) {
+				const k = `${u.id}|${y}`;
+				const before = s.stock.get(k);
+				const next = s.stockExpected.get(k) ?? emptyUnitStockYear();
+				const empty = Object.keys(next.all).length === 0 && Object.keys(next.approved).length === 0;
+				if (before ? JSON.stringify(canonical(before.sy)) === JSON.stringify(canonical(next)) : empty) continue;
+				// A new `ver`: a submission that planned from the record read before it fails its condition and re-plans.
+				byYear.get(y)?.push({ PutRequest: { Item: { ...keys.unitStockYear(u.id, y), sy: next, ver: (before?.ver ?? 0) + 1, updatedAt: now } } });
+			}
 		}
-		await o.beforeWrite?.(year, attempt);
-
-		// 3. Fenced writes: stock-year records first (a writer that read the old one then fails its `ver`
-		// condition and re-plans from the new one), then the aggregate items.
-		let fenced = true;
-		const now = app.now().toISOString();
-		const guard = async (fn: () => Promise<unknown>) => {
-			o.onItemWrite?.(counts.written);
-			try {
-				await fn();
-				counts.written++;
-			} catch (e) {
-				if (!isConditionFailure(e)) throw e;
-				fenced = false;
-			}
-		};
-		await mapPool(units, o.concurrency, async (u) => {
-			const before = stockStored.get(u.id) ?? null;
-			const next = stockExpected.get(u.id) ?? emptyUnitStockYear();
-			const empty = Object.keys(next.all).length === 0 && Object.keys(next.approved).length === 0;
-			if (before ? JSON.stringify(canonical(before.sy)) === JSON.stringify(canonical(next)) : empty) {
-				counts.unchanged++;
-				return;
-			}
-			await guard(() =>
-				doc.send(
-					new PutCommand({
-						TableName: table,
-						Item: { ...keys.unitStockYear(u.id, year), sy: next, ver: (before?.ver ?? 0) + 1, updatedAt: now },
-						...(before ? { ConditionExpression: "ver = :v", ExpressionAttributeValues: { ":v": before.ver } } : { ConditionExpression: "attribute_not_exists(pk)" }),
-					}),
-				),
-			);
-		});
-		const ids = [...new Set([...stored.keys(), ...expected.keys()])].sort();
-		await mapPool(ids, o.concurrency, async (id) => {
-			const old = stored.get(id);
-			const want = expected.get(id) ?? {};
-			if (sameCounters(counters(old), counters(want))) {
-				counts.unchanged++;
-				return;
-			}
+		for (const id of new Set([...s.aggregates.keys(), ...s.expected.keys()])) {
+			const old = s.aggregates.get(id);
+			const want = s.expected.get(id) ?? {};
+			if (sameCounters(counters(old), counters(want))) continue;
 			const { orgId, kind, period } = parseAggId(id);
 			const key = keys.aggregate(orgId, kind, period);
-			const fence = old
-				? old.asOf !== undefined
-					? { ConditionExpression: "asOf = :a", ExpressionAttributeValues: { ":a": old.asOf } }
-					: { ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(asOf)" }
-				: { ConditionExpression: "attribute_not_exists(pk)" };
-			if (Object.keys(want).length === 0) {
-				await guard(() => doc.send(new DeleteCommand({ TableName: table, Key: key, ...fence })));
-				return;
-			}
-			await guard(() => doc.send(new PutCommand({ TableName: table, Item: { ...key, ...want, asOf: old?.asOf ?? now }, ...fence })));
-		});
-		return fenced;
+			byYear.get(period.slice(0, 4))?.push(Object.keys(want).length === 0 ? { DeleteRequest: { Key: key } } : { PutRequest: { Item: { ...key, ...want, asOf: old?.asOf ?? now } } });
+		}
+		return byYear;
 	};
 
-	/** Verification: the years whose stored items differ from a fresh recompute. */
-	const yearsThatDiffer = async (idx: CatalogIndex, years: string[]): Promise<string[]> => {
-		const differs = await mapPool(years, 2, async (year) => {
-			const expected = expectedFor(idx, await readSubmissions(idx, year), year);
-			const stored = await readAggregates(idx, year);
-			const ids = new Set([...stored.keys(), ...expected.keys()]);
-			return [...ids].some((id) => !sameCounters(counters(stored.get(id)), counters(expected.get(id))));
+	/** Batches of 25, `concurrency` in flight; items DynamoDB leaves unprocessed are sent again with backoff. */
+	const writeBatches = async (writes: Write[], counts: { written: number }): Promise<void> => {
+		const batches: Write[][] = [];
+		for (let i = 0; i < writes.length; i += 25) batches.push(writes.slice(i, i + 25));
+		let handed = counts.written;
+		await mapPool(batches, o.concurrency, async (batch) => {
+			for (let i = 0; i < batch.length; i++) o.onItemWrite?.(handed++);
+			let pending = batch;
+			for (let attempt = 0; pending.length > 0; attempt++) {
+				if (attempt > 8) throw new Error("rebuild: DynamoDB kept items unprocessed");
+				if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+				const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+				pending = (r.UnprocessedItems?.[table] ?? []) as Write[];
+			}
+			counts.written += batch.length;
 		});
-		return years.filter((_y, i) => differs[i]);
+	};
+
+	/**
+	 * A step: read the years' state once, recompute, write what differs in batches. Live submissions keep
+	 * landing meanwhile; one that commits between the read and a write of an item it touched is overwritten
+	 * there, which the verification finds and redoes. Returns what it read, for the verification.
+	 */
+	const rebuildYears = async (idx: CatalogIndex, years: string[], attempt: number, counts: { written: number; unchanged: number }): Promise<YearsState> => {
+		const state = await readState(idx, years);
+		for (const y of years) await o.beforeWrite?.(y, attempt);
+		const byYear = differences(idx, years, state, app.now().toISOString());
+		const writes = [...byYear.values()].flat();
+		const considered = unitsOf(idx).length * years.length + new Set([...state.aggregates.keys(), ...state.expected.keys()]).size;
+		counts.unchanged += considered - writes.length;
+		await writeBatches(writes, counts);
+		return state;
+	};
+
+	/**
+	 * Verification: the years whose stored aggregates or stock-year records differ from a recompute of the
+	 * submissions as they are now. When the step that wrote them read these years, and no submission of theirs
+	 * has a new version since, its recompute still holds and only versions, stock-year records and aggregates
+	 * are read again; otherwise everything is read and recomputed.
+	 */
+	const yearsThatDiffer = async (idx: CatalogIndex, years: string[], earlier?: YearsState): Promise<string[]> => {
+		let now: YearsState | undefined;
+		if (earlier && years.every((y) => earlier.years.includes(y))) {
+			const light = await readState(idx, years, true);
+			const moved = [...new Set([...light.versions.keys(), ...earlier.versions.keys()])].filter((k) => light.versions.get(k) !== earlier.versions.get(k));
+			if (moved.length === 0) now = { ...light, expected: earlier.expected, stockExpected: earlier.stockExpected };
+		}
+		now ??= await readState(idx, years);
+		const byYear = differences(idx, years, now, "");
+		return years.filter((y) => (byYear.get(y)?.length ?? 0) > 0);
 	};
 
 	/** Runs (or resumes) a job to the end, unless another runner holds a fresh lease. */
@@ -392,36 +420,50 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 			const idx = await app.catalogRepo.load(true);
 			const counts = { written: job.itemsWritten, unchanged: job.itemsUnchanged };
 			let retries = job.retries;
-			const rebuildWithRetries = async (year: string) => {
-				for (let attempt = 1; ; attempt++) {
-					await progress(jobId, runId, { step: `${year}: 重新计算 (recomputing)${attempt > 1 ? ` #${attempt}` : ""}` });
-					if (await rebuildYear(idx, year, attempt, counts)) return;
-					retries++;
-					if (attempt >= o.maxYearAttempts) throw new Error(`year ${year}: submissions kept landing during ${attempt} attempts`);
-				}
+			// A step takes every year left when there is no budget (one read, one recompute, one stream of batches);
+			// within a budget one year to start with, then as many as the time per year so far says still fit.
+			let msPerYear = 0;
+			// The last step's read: its recompute serves the verification while no submission has moved since.
+			let lastRead: YearsState | undefined;
+			const stepOf = (left: string[]): string[] => {
+				if (!Number.isFinite(o.budgetMs)) return left;
+				if (msPerYear === 0) return left.slice(0, 1);
+				return left.slice(0, Math.max(1, Math.floor((o.budgetMs - (Date.now() - started)) / msPerYear)));
 			};
+			const timed = async (years: string[], fn: () => Promise<void>) => {
+				const t = Date.now();
+				await fn();
+				msPerYear = Math.max(1, (Date.now() - t) / years.length);
+			};
+			const outOfTime = () => Date.now() - started > o.budgetMs;
 			const doneYears = new Set(job.doneYears);
-			for (const year of job.years) {
-				if (doneYears.has(year)) continue;
-				await rebuildWithRetries(year);
-				doneYears.add(year);
+			for (let left = job.years.filter((y) => !doneYears.has(y)); left.length > 0; left = job.years.filter((y) => !doneYears.has(y))) {
+				const step = stepOf(left);
+				await progress(jobId, runId, { step: `${step.join(", ")}: 重新计算 (recomputing)` });
+				await timed(step, async () => {
+					lastRead = await rebuildYears(idx, step, 1, counts);
+				});
+				for (const y of step) doneYears.add(y);
 				await progress(jobId, runId, { doneYears: [...doneYears].sort(), done: doneYears.size, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries });
-				if (Date.now() - started > o.budgetMs && doneYears.size < job.years.length) return await pause(jobId, runId);
+				if (outOfTime() && doneYears.size < job.years.length) return await pause(jobId, runId);
 			}
-			// Verification, a year per step too (a budgeted run pauses between them): a year that differs from a
-			// fresh recompute is rebuilt again.
+			// Verification, in steps too (a budgeted run pauses between them): a fresh read compared item by item,
+			// stock-year records included; a year that differs (a submission overwritten mid-step) is rebuilt again.
 			const verified = new Set(job.verifiedYears ?? []);
-			for (const year of job.years) {
-				if (verified.has(year)) continue;
-				await progress(jobId, runId, { step: `${year}: 核对 (verifying)` });
-				for (let round = 0; (await yearsThatDiffer(idx, [year])).length > 0; round++) {
-					if (round === 2) throw new Error(`verification of ${year} still differs after two rebuilds`);
-					retries++;
-					await rebuildWithRetries(year);
-				}
-				verified.add(year);
+			for (let left = job.years.filter((y) => !verified.has(y)); left.length > 0; left = job.years.filter((y) => !verified.has(y))) {
+				const step = stepOf(left);
+				await progress(jobId, runId, { step: `${step.join(", ")}: 核对 (verifying)` });
+				await timed(step, async () => {
+					for (let attempt = 2, differ = await yearsThatDiffer(idx, step, lastRead); differ.length > 0; attempt++, differ = await yearsThatDiffer(idx, differ, lastRead)) {
+						if (attempt > o.maxYearAttempts) throw new Error(`verification of ${differ.join(", ")} still differs after ${attempt - 2} rebuilds: submissions kept landing`);
+						retries++;
+						await progress(jobId, runId, { step: `${differ.join(", ")}: 重新计算 (recomputing) #${attempt}` });
+						lastRead = await rebuildYears(idx, differ, attempt, counts);
+					}
+				});
+				for (const y of step) verified.add(y);
 				await progress(jobId, runId, { verifiedYears: [...verified].sort(), done: doneYears.size + verified.size, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries });
-				if (Date.now() - started > o.budgetMs && verified.size < job.years.length) return await pause(jobId, runId);
+				if (outOfTime() && verified.size < job.years.length) return await pause(jobId, runId);
 			}
 			const finishedAt = app.now().toISOString();
 			await progress(jobId, runId, { status: "done", step: "完成 (done)", done: job.total, itemsWritten: counts.written, itemsUnchanged: counts.unchanged, retries, finishedAt });

@@ -322,7 +322,7 @@ describe("the rebuild under live writes, and after a crash", () => {
 		await seedDemo(h.app, { until: `${Number(year) - 1}-12`, force: true });
 	}, 180_000);
 
-	it("counts a submission that lands between the rebuild's read and its write (the fence redoes the year)", async () => {
+	it("counts a submission that lands between the rebuild's read and its write (the verification redoes the year)", async () => {
 		// Damage the items the injected submission will touch, so the rebuild has to write them.
 		for (const key of [keys.aggregateMonth("div", previous), keys.aggregateYear("div", year)]) await h.app.doc.send(new DeleteCommand({ TableName: h.table, Key: key }));
 		let injected = false;
