@@ -278,6 +278,80 @@ describe("POST /api/imports", () => {
 		expect(resumed.body).toMatchObject({ importId: "resume-test-1", status: "done", done: rows.length - 1, updated: rows.length - 1 });
 		expect((await admin.call("GET", `/api/submissions/t33/${month}`)).body.submission.version).toBe(2);
 	});
+
+	it("back-fills a division's year in one request (every monthly unit × 13 months, ≥ 264 rows): no pause, aggregates exact, re-posting writes nothing", async () => {
+		// Months long past their lock date, reopened by the admin first (an empty draft each), as a back-fill is done.
+		const backfill = Array.from({ length: 13 }, (_, i) => addMonths(month, -17 + i));
+		const idx = await h.app.catalog();
+		const monthly = [...idx.unitById.values()].filter((u) => u.level === "unit" && formElements(idx.elementByCode.values(), u.type, "monthly").length > 0).map((u) => u.id);
+		const history = generateDemoSubmissions({ from: addMonths(month, -24), to: addMonths(month, -5) });
+		// A unit's demo figures for the month, or for its nearest complete month (some demo months are partial).
+		const figures = (unitId: string, period: string): ValueMap => {
+			const ordinal = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7));
+			const own = history.filter((d) => d.unitId === unitId && d.period.length === 7);
+			const filled = (v: ValueMap) => Object.values(v).filter((x) => x !== null).length;
+			const most = Math.max(...own.map((d) => filled(d.values)));
+			const nearest = own.filter((d) => filled(d.values) === most).sort((a, b) => Math.abs(ordinal(a.period) - ordinal(period)) - Math.abs(ordinal(b.period) - ordinal(period)));
+			return { ...(nearest[0]?.values as ValueMap) };
+		};
+		const rows: Row[] = monthly.flatMap((unitId) => backfill.map((period) => ({ unitId, period, values: figures(unitId, period), comment: "补录" })));
+		expect(rows.length).toBeGreaterThanOrEqual(264);
+		const allCodes = [...new Set(rows.flatMap((r) => Object.keys(r.values)))];
+		const file = writeXlsx([
+			{
+				name: "补录",
+				columns: ["单位编号", "期间", "操作", "备注", ...allCodes].map((header) => ({ header })),
+				rows: rows.map((r) => [r.unitId, r.period, null, r.comment ?? null, ...allCodes.map((c) => r.values[c] ?? null)]),
+			},
+		]);
+		// Locked and never reported: refused as a whole until reopened.
+		const locked = await send(admin, "POST", "/api/imports?dryRun=true", file, XLSX);
+		expect(locked.status).toBe(422);
+		expect(locked.body.error.details.errorCount).toBe(rows.length);
+		const reopen = [...rows];
+		await Promise.all(
+			Array.from({ length: 8 }, async () => {
+				for (let r = reopen.pop(); r; r = reopen.pop()) {
+					const res = await admin.call("POST", `/api/admin/periods/${r.unitId}/${r.period}/reopen`, { body: { reason: "补录历史数据" } });
+					expect(res.status, JSON.stringify(res.body)).toBe(200);
+				}
+			}),
+		);
+
+		const t0 = Date.now();
+		const r = await send(admin, "POST", "/api/imports", file, XLSX, { "idempotency-key": "backfill-year-1" });
+		const ms = Date.now() - t0;
+		console.info(`back-fill import: ${rows.length} rows in one request, ${ms} ms (${((rows.length / ms) * 1000).toFixed(0)} rows/s)`);
+		expect(r.status, JSON.stringify(r.body).slice(0, 400)).toBe(200);
+		expect(r.body.paused).toBeUndefined();
+		expect(r.body).toMatchObject({ status: "done", total: rows.length, done: rows.length, updated: rows.length, created: 0, unchanged: 0, failed: 0 });
+		const stored = (await Promise.all(backfill.map((p) => storedFor(p)))).flat().filter((s) => monthly.includes(s.unitId));
+		expect(stored).toHaveLength(rows.length);
+		expect(stored.every((s) => s.status === "submitted" && s.version === 2 && s.updatedBy === "admin")).toBe(true);
+		const one = rows[rows.length - 1] as Row;
+		const got = stored.find((s) => s.unitId === one.unitId && s.period === one.period);
+		for (const [code, v] of Object.entries(one.values)) expect(got?.values[code] ?? null, code).toBe(v ?? null);
+		// The version history says an import wrote it, after the reopen.
+		const versions = (await admin.call("GET", `/api/submissions/${one.unitId}/${one.period}/history`)).body.versions;
+		expect(versions.map((v: { action: string }) => v.action)).toEqual(["reopen", "import"]);
+		// Exact aggregates in every year the file touched and the year its stocks carry into.
+		for (const year of new Set([...backfill.map((p) => p.slice(0, 4)), month.slice(0, 4)])) {
+			const v = await admin.call("POST", `/api/admin/verify-aggregates?period=${year}`);
+			expect(v.status).toBe(200);
+			expect(v.body.mismatches, year).toEqual([]);
+			expect(v.body.checked).toBeGreaterThan(0);
+		}
+
+		// Idempotent: the same file again is a new import that writes nothing; with its key, the stored result.
+		const again = await send(admin, "POST", "/api/imports", file, XLSX);
+		expect(again.status).toBe(200);
+		expect(again.body).toMatchObject({ status: "done", created: 0, updated: 0, unchanged: rows.length });
+		const replay = await send(admin, "POST", "/api/imports", file, XLSX, { "idempotency-key": "backfill-year-1" });
+		expect(replay.status).toBe(200);
+		expect(replay.body).toMatchObject({ importId: "backfill-year-1", updated: rows.length });
+		const after = (await Promise.all(backfill.map((p) => storedFor(p)))).flat().filter((s) => monthly.includes(s.unitId));
+		expect(after.every((s) => s.version === 2)).toBe(true);
+	}, 180_000);
 });
 
 describe("GET /api/exports", () => {
