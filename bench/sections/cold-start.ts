@@ -95,6 +95,7 @@ export const runColdStart = async (o: { spawns: number }) => {
 	const floorAliasedKB = round(statSync(floorAliasedFile).size / 1024, 1);
 	const bundleFloorRatio: Record<string, number> = {};
 	const initFloorRatio: Record<string, number> = {};
+	const initCpuFloorRatio: Record<string, number> = {};
 	const floorInitsAll: number[] = [];
 	for (const name of names) {
 		const dir = join(out, name);
@@ -113,21 +114,26 @@ export const runColdStart = async (o: { spawns: number }) => {
 			byPkg.set(packageOf(path), (byPkg.get(packageOf(path)) ?? 0) + input.bytesInOutput);
 		}
 		const top = [...byPkg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([pkg, bytes]) => ({ pkg, KB: round(bytes / 1024, 1) }));
-		// Module init in a fresh process: time around the dynamic import only, plus the whole spawn. The two
-		// variants alternate so drift on this noisy machine hits both alike.
+		// Module init in a fresh process: time around the dynamic import only, plus the whole spawn. The
+		// variants alternate so drift on this noisy machine hits them alike.
 		const inits: number[] = [];
 		const runtimeSdkInits: number[] = [];
 		const floorInits: number[] = [];
+		// CPU time (user + system) of the same imports: what the import costs, without the time the process
+		// waited for a core while other suites ran (wall-clock medians of 5 swing with the load on this machine).
+		const cpus: number[] = [];
+		const floorCpus: number[] = [];
 		const spawnsMs: number[] = [];
 		let error: string | undefined;
 		for (let i = 0; i < o.spawns && !error; i++) {
-			for (const [file, into] of [
-				[outfile, inits],
-				[runtimeSdkFile, runtimeSdkInits],
-				[floorFile, floorInits],
+			for (const [file, into, cpuInto] of [
+				[outfile, inits, cpus],
+				[runtimeSdkFile, runtimeSdkInits, undefined],
+				[floorFile, floorInits, floorCpus],
 			] as const) {
 				const s0 = performance.now();
-				const p = spawnSync(process.execPath, ["--input-type=module", "-e", "const t=performance.now(); await import(process.env.BENCH_BUNDLE); process.stdout.write(String(performance.now()-t)); process.exit(0);"], {
+				const script = "const c=process.cpuUsage(); const t=performance.now(); await import(process.env.BENCH_BUNDLE); const w=performance.now()-t; const u=process.cpuUsage(c); process.stdout.write(w+' '+(u.user+u.system)/1000); process.exit(0);";
+				const p = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
 					env: { ...env, BENCH_BUNDLE: file },
 					encoding: "utf8",
 					timeout: 60_000,
@@ -137,7 +143,9 @@ export const runColdStart = async (o: { spawns: number }) => {
 					error = (p.stderr || "").split("\n").slice(0, 3).join(" ");
 					break;
 				}
-				into.push(Number(p.stdout));
+				const [wallMs, cpuMs] = p.stdout.split(" ").map(Number) as [number, number];
+				into.push(wallMs);
+				cpuInto?.push(cpuMs);
 			}
 		}
 		const assets = (EXTRA_ASSETS[name] ?? []).map((f) => ({ file: f, KB: round(statSync(join(root, f)).size / 1024, 1) }));
@@ -147,6 +155,7 @@ export const runColdStart = async (o: { spawns: number }) => {
 		bundleFloorRatio[name] = round(size / 1024 / floorKB, 3);
 		// Against the floor's init timed in the same loop, alternating with this function's.
 		initFloorRatio[name] = inits.length && floorInits.length ? round(summarize(inits, 1).median / summarize(floorInits, 1).median, 3) : Number.NaN;
+		initCpuFloorRatio[name] = cpus.length && floorCpus.length ? round(summarize(cpus, 1).median / summarize(floorCpus, 1).median, 3) : Number.NaN;
 		detail[name] = {
 			bundleKB: bundleKB[name],
 			mapKB: round(statSync(`${outfile}.map`).size / 1024, 1),
@@ -154,6 +163,8 @@ export const runColdStart = async (o: { spawns: number }) => {
 			withAssetsKB: round((size + assets.reduce((a, x) => a + x.KB * 1024, 0)) / 1024, 1),
 			largestInputs: top,
 			initMs: inits.length ? summarize(inits, 1) : null,
+			initCpuMs: cpus.length ? summarize(cpus, 1) : null,
+			floorInitCpuMs: floorCpus.length ? summarize(floorCpus, 1) : null,
 			withRuntimeSdk: { bundleKB: runtimeSdkKB, initMs: runtimeSdkInits.length ? summarize(runtimeSdkInits, 1) : null },
 			spawnToExitMs: summarize(spawnsMs, 1),
 			esbuildMs: Math.round(buildMs),
@@ -166,12 +177,15 @@ export const runColdStart = async (o: { spawns: number }) => {
 		lambdaInitMs: initMs,
 		lambdaBundleFloorRatio: api(bundleFloorRatio),
 		lambdaInitFloorRatio: api(initFloorRatio),
+		/** The same ratio in CPU time (user + system) of the import: steadier than wall-clock on a loaded machine. */
+		lambdaInitCpuFloorRatio: api(initCpuFloorRatio),
 		floor: {
 			bundleKB: floorKB,
 			bundleKBWithEnvCredentials: floorAliasedKB,
 			initMs: floorInitsAll.length ? summarize(floorInitsAll, 1) : null,
 			bundleFloorRatioAll: bundleFloorRatio,
 			initFloorRatioAll: initFloorRatio,
+			initCpuFloorRatioAll: initCpuFloorRatio,
 			note: "floor = the DynamoDB document client and one GetItem (bench/lib/floor-entry.ts) with the project's esbuild settings and the SDK's default credential chain; the functions are built as infra builds them, with the chain aliased to the environment provider. bundleKBWithEnvCredentials is the floor built that way too.",
 		},
 		detail,

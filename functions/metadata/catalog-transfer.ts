@@ -8,12 +8,12 @@ import { config } from "../commons/config";
 import { AppError } from "../commons/errors";
 import { zodFields } from "../commons/http";
 import { type Key, keys } from "../commons/keys";
-import { planBodySchema, unitBodySchema } from "../commons/services/admin";
+import { adminSchemas, planBodySchema } from "../commons/services/admin";
 import type { Catalog } from "../core/catalog-index";
 import { aggregationChanges, type CatalogChange, canonical, checkCatalogDocument, diffCatalog } from "../core/metadata-rules";
 import type { DataElement, Plan } from "../core/types";
 import { type RebuildJob, type RebuildService, shardedUnsupported } from "./rebuild";
-import { elementCreateSchema, indicatorCreateSchema, ruleBodySchema, ruleIdSchema } from "./schemas";
+import { metadataSchemas } from "./schemas";
 import { codesWithData } from "./service";
 import { type CatalogWrite, type MetadataAudit, MAX_WRITES_PER_TRANSACTION, MetadataStore, queryAllItems } from "./store";
 
@@ -31,30 +31,35 @@ export interface CatalogDocument {
 
 const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" }));
 
-const documentSchema = z.strictObject({
-	format: z.literal(CATALOG_FORMAT, { error: `format 应为 ${CATALOG_FORMAT} (not a catalog export)` }),
-	units: z.array(
-		z.strictObject({
-			...unitBodySchema.shape,
-			id,
-			level: z.enum(["division", "area", "unit"]),
-			parentId: z.nullable(id),
-			placeholder: z.optional(z.boolean()),
-			order: z.int().check(z.gte(0), z.lte(10_000)),
-		}),
-	),
-	sections: z.array(
-		z.strictObject({
-			id: z.string().check(z.minLength(1), z.maxLength(64)),
-			name: z.object({ zh: z.string().check(z.minLength(1), z.maxLength(200)), en: z.string().check(z.maxLength(200)) }),
-			order: z.int(),
-		}),
-	),
-	elements: z.array(z.extend(elementCreateSchema, { requiredFrom: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))) })),
-	indicators: z.array(indicatorCreateSchema),
-	rules: z.array(z.extend(ruleBodySchema, { id: ruleIdSchema })),
-	plans: z.array(z.looseObject({ id })),
-});
+// Built on the first import (as the schemas it composes are: schemas.ts).
+const buildDocumentSchema = () => {
+	const { elementCreateSchema, indicatorCreateSchema, ruleBodySchema, ruleIdSchema } = metadataSchemas();
+	return z.strictObject({
+		format: z.literal(CATALOG_FORMAT, { error: `format 应为 ${CATALOG_FORMAT} (not a catalog export)` }),
+		units: z.array(
+			z.strictObject({
+				...adminSchemas().unitBodySchema.shape,
+				id,
+				level: z.enum(["division", "area", "unit"]),
+				parentId: z.nullable(id),
+				placeholder: z.optional(z.boolean()),
+				order: z.int().check(z.gte(0), z.lte(10_000)),
+			}),
+		),
+		sections: z.array(
+			z.strictObject({
+				id: z.string().check(z.minLength(1), z.maxLength(64)),
+				name: z.object({ zh: z.string().check(z.minLength(1), z.maxLength(200)), en: z.string().check(z.maxLength(200)) }),
+				order: z.int(),
+			}),
+		),
+		elements: z.array(z.extend(elementCreateSchema, { requiredFrom: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}$/))) })),
+		indicators: z.array(indicatorCreateSchema),
+		rules: z.array(z.extend(ruleBodySchema, { id: ruleIdSchema })),
+		plans: z.array(z.looseObject({ id })),
+	});
+};
+const documentSchema = z.lazy(buildDocumentSchema);
 
 /** Each list sorted by its key and every object's keys sorted: the same catalog gives the same bytes. */
 const normalise = (c: Catalog): CatalogDocument => {

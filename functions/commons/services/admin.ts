@@ -10,81 +10,98 @@ import type { App } from "../app";
 import { AuditRepo } from "../audit-repo";
 import { AppError } from "../errors";
 
-const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
-const i18n = z.object({ zh: z.string().check(z.trim(), z.minLength(1, { error: "中文名称必填 (Chinese name required)" }), z.maxLength(200)), en: text(200) });
-const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" }));
-const whole = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+// Built on the first request that parses one of them, not at the admin function's init (the plan schema alone is
+// dozens of zod objects; docs/performance.md). Each export is a z.lazy over the built one.
+const build = () => {
+	const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
+	const i18n = z.object({ zh: z.string().check(z.trim(), z.minLength(1, { error: "中文名称必填 (Chinese name required)" }), z.maxLength(200)), en: text(200) });
+	const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: "编号只能用小写字母、数字和连字符 (lower-case letters, digits, hyphens)" }));
+	const whole = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
 
-export const unitBodySchema = z.strictObject({
-	name: i18n,
-	parentId: id,
-	type: z.optional(z.enum(["commission", "division-hospital", "regiment-hospital", "cdc", "blood-station", "community-health-centre"])),
-	order: z.optional(whole(0, 10_000)),
-	active: z.optional(z.boolean()),
-});
+	const unitBodySchema = z.strictObject({
+		name: i18n,
+		parentId: id,
+		type: z.optional(z.enum(["commission", "division-hospital", "regiment-hospital", "cdc", "blood-station", "community-health-centre"])),
+		order: z.optional(whole(0, 10_000)),
+		active: z.optional(z.boolean()),
+	});
 
-const target = z.discriminatedUnion("kind", [
-	z.object({ kind: z.literal("threshold"), op: z.enum(["<=", ">=", "<", ">"]), value: z.number() }),
-	z.object({ kind: z.literal("reach"), value: z.number() }),
-	z.object({ kind: z.literal("maintain") }),
-	z.object({ kind: z.literal("annual-change"), perYear: z.number() }),
-	z.object({ kind: z.literal("relative-change"), change: z.number().check(z.gte(-1), z.lte(10)), baseYear: whole(1990, 2100) }),
-	z.object({ kind: z.literal("approximately"), value: z.number(), tolerance: z.number().check(z.gte(0)) }),
-	z.object({ kind: z.literal("continuous-improvement") }),
-	z.object({ kind: z.literal("proportional"), followsIndicator: z.string().check(z.minLength(1), z.maxLength(64)) }),
-]);
-const year = whole(1990, 2100);
-const count = z.int().check(z.gte(0));
-/** A baseline, with where it came from (平台数据 with its coverage, or entered by hand; BaselineProvenance). */
-const baselineSchema = z.object({
-	year,
-	value: z.number(),
-	printed: z.string().check(z.maxLength(100)),
-	source: z.optional(z.enum(["platform", "manual"])),
-	coverage: z.optional(z.strictObject({ reported: count, expected: count, rate: z.number().check(z.gte(0), z.lte(1)) })),
-	provisional: z.optional(z.boolean()),
-	asOf: z.optional(z.string().check(z.maxLength(40))),
-});
+	const target = z.discriminatedUnion("kind", [
+		z.object({ kind: z.literal("threshold"), op: z.enum(["<=", ">=", "<", ">"]), value: z.number() }),
+		z.object({ kind: z.literal("reach"), value: z.number() }),
+		z.object({ kind: z.literal("maintain") }),
+		z.object({ kind: z.literal("annual-change"), perYear: z.number() }),
+		z.object({ kind: z.literal("relative-change"), change: z.number().check(z.gte(-1), z.lte(10)), baseYear: whole(1990, 2100) }),
+		z.object({ kind: z.literal("approximately"), value: z.number(), tolerance: z.number().check(z.gte(0)) }),
+		z.object({ kind: z.literal("continuous-improvement") }),
+		z.object({ kind: z.literal("proportional"), followsIndicator: z.string().check(z.minLength(1), z.maxLength(64)) }),
+	]);
+	const year = whole(1990, 2100);
+	const count = z.int().check(z.gte(0));
+	/** A baseline, with where it came from (平台数据 with its coverage, or entered by hand; BaselineProvenance). */
+	const baselineSchema = z.object({
+		year,
+		value: z.number(),
+		printed: z.string().check(z.maxLength(100)),
+		source: z.optional(z.enum(["platform", "manual"])),
+		coverage: z.optional(z.strictObject({ reported: count, expected: count, rate: z.number().check(z.gte(0), z.lte(1)) })),
+		provisional: z.optional(z.boolean()),
+		asOf: z.optional(z.string().check(z.maxLength(40))),
+	});
 
-export const planBodySchema = z
-	.strictObject({
+	const planBodySchema = z
+		.strictObject({
+			name: i18n,
+			shortName: i18n,
+			startYear: year,
+			endYear: year,
+			baseYear: year,
+			targetYear: year,
+			source: z.optional(z.string().check(z.maxLength(500))),
+			indicators: z
+				.array(
+					z.strictObject({
+						indicatorCode: z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/)),
+						order: whole(0, 1000),
+						group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
+						baseline: z.nullable(baselineSchema),
+						targets: z.array(z.object({ year, target, printed: z.string().check(z.maxLength(100)) })).check(z.minLength(1, { error: "至少一个目标 (at least one target)" })),
+						direction: z.enum(["increase", "decrease"]),
+						nature: z.enum(["binding", "expected"]),
+						note: z.optional(z.object({ zh: text(2000), en: text(2000) })),
+					}),
+				)
+				.check(z.minLength(1, { error: "规划至少包含一个指标 (a plan needs at least one indicator)" }), z.maxLength(200)),
+		})
+		.check(z.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] }));
+
+	/** POST /api/admin/plans: a new plan from an existing one, with baselines from the platform's figures for `baseYear`. */
+	const planCopySchema = z.strictObject({
+		id,
+		copyFrom: id,
+		baseYear: year,
 		name: i18n,
 		shortName: i18n,
-		startYear: year,
-		endYear: year,
-		baseYear: year,
-		targetYear: year,
-		source: z.optional(z.string().check(z.maxLength(500))),
-		indicators: z
-			.array(
-				z.strictObject({
-					indicatorCode: z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/)),
-					order: whole(0, 1000),
-					group: z.enum(["health-status", "healthy-living", "health-services", "health-security", "health-services-security", "health-environment"]),
-					baseline: z.nullable(baselineSchema),
-					targets: z.array(z.object({ year, target, printed: z.string().check(z.maxLength(100)) })).check(z.minLength(1, { error: "至少一个目标 (at least one target)" })),
-					direction: z.enum(["increase", "decrease"]),
-					nature: z.enum(["binding", "expected"]),
-					note: z.optional(z.object({ zh: text(2000), en: text(2000) })),
-				}),
-			)
-			.check(z.minLength(1, { error: "规划至少包含一个指标 (a plan needs at least one indicator)" }), z.maxLength(200)),
-	})
-	.check(z.refine((p) => p.startYear <= p.endYear && p.baseYear <= p.targetYear, { error: "年份顺序错误 (years out of order)", path: ["endYear"] }));
+		startYear: z.optional(year),
+		endYear: z.optional(year),
+		targetYear: z.optional(year),
+	});
 
-/** POST /api/admin/plans: a new plan from an existing one, with baselines from the platform's figures for `baseYear`. */
-export const planCopySchema = z.strictObject({
-	id,
-	copyFrom: id,
-	baseYear: year,
-	name: i18n,
-	shortName: i18n,
-	startYear: z.optional(year),
-	endYear: z.optional(year),
-	targetYear: z.optional(year),
-});
+	const reopenBodySchema = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(2, { error: "请说明重新开放的原因 (give a reason)" }), z.maxLength(1000)) });
+	return { unitBodySchema, planBodySchema, planCopySchema, reopenBodySchema };
+};
 
-export const reopenBodySchema = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(2, { error: "请说明重新开放的原因 (give a reason)" }), z.maxLength(1000)) });
+let built: ReturnType<typeof build> | undefined;
+/** The schemas themselves (for composing them, e.g. their shapes); built on the first call. */
+export const adminSchemas = (): ReturnType<typeof build> => {
+	built ??= build();
+	return built;
+};
+
+export const unitBodySchema = z.lazy(() => adminSchemas().unitBodySchema);
+export const planBodySchema = z.lazy(() => adminSchemas().planBodySchema);
+export const planCopySchema = z.lazy(() => adminSchemas().planCopySchema);
+export const reopenBodySchema = z.lazy(() => adminSchemas().reopenBodySchema);
 
 export const createAdminService = (app: App) => {
 	const audit = new AuditRepo(app.doc, app.table);
