@@ -37,10 +37,16 @@ export interface Scenario {
 }
 
 // Per-call costs (estimates from item sizes: a 40-element submission ≈ 2 KB, an aggregate item ≈ 5 KB with
-// sum and count attributes per element and mode, the catalog ≈ 200 KB).
-const WRU_PER_SUBMIT = 2 * (2 + 2 + 1 + 4 * 5 + 3); // transactional: 2 × (submission + version + stock-year + 4 aggregates + idempotency) in KB
-const WRU_PER_SAVE = 2 * (2 + 2 + 1 + 3); // a draft save moves no aggregate
-const RRU_PER_WRITE = 1 + 3 + 1 + 1; // idempotency get, 12-month history query, current, stock-year
+// sum and count attributes per element and mode, a unit's rolling item ≈ 5 KB, the catalog ≈ 200 KB).
+const ROLLING_KB = 5; // SUB#<unit>/ROLL: 15 months of every value + 5 years of the 4 tracer values (core/rolling.ts)
+const WRU_PER_SUBMIT = 2 * (2 + 2 + 1 + ROLLING_KB + 4 * 5 + 3); // transactional: 2 × (submission + version + stock-year + rolling + 4 aggregates + idempotency) in KB
+const WRU_PER_SAVE = 2 * (2 + 2 + 1 + ROLLING_KB + 3); // a draft save moves no aggregate, but its values go into the rolling item
+// One consistent BatchGetItem: current submission, stock-year, rolling item (2 units: > 4 KB), idempotency record.
+// Before rolling items the 12-month history was a 3-RRU Query beside 3 GetItems (6 RRU and 4 requests).
+const RRU_PER_WRITE = 1 + 1 + 2 + 1;
+// Summary job, per reporting unit: the tracer part of its rolling item (~2 KB, eventually consistent, BatchGetItem).
+// Before: a Query of up to 48 months of its submissions (~20 RRU).
+const RRU_PER_UNIT_SUMMARY = 0.5;
 const RRU_PER_PROGRESS = 10; // ~20 aggregate items (months to date, year, yearly, base year), eventually consistent
 const RRU_PER_SERIES = 6;
 const LAMBDA_MS = 80; // warm request at 1,024 MB
@@ -60,8 +66,8 @@ export const costOf = (s: Scenario) => {
 		s.units * 6 * RRU_PER_WRITE +
 		s.viewers * s.viewsPerViewer * (RRU_PER_PROGRESS + s.cardsPerView * RRU_PER_SERIES) +
 		otherCalls * RRU_PER_PROGRESS +
-		// Summary job: per scope, progress ×2 + completeness + a 36-month history query per unit.
-		Math.min(s.summaryRecipients, 50) * 40 + s.units * 20;
+		// Summary job: per scope, progress ×2 + completeness, and each unit's rolling item (tracer part).
+		Math.min(s.summaryRecipients, 50) * 40 + s.units * RRU_PER_UNIT_SUMMARY;
 	const gbs = api * (LAMBDA_MS / 1000) * LAMBDA_GB + 60 * 2; // + the monthly summary job (~60 s at 2 GB)
 	const logsGB = ((api + 1) * LOG_KB_PER_INVOCATION) / 1024 / 1024;
 	const pageLoads = s.viewers * s.viewsPerViewer * 0.2; // 80 % of opens hit the browser cache for immutable assets

@@ -12,7 +12,7 @@ import type { Indicator, IndicatorStatus, OrgUnit, Plan, PlanIndicator } from ".
 import type { App } from "../app";
 import { config } from "../config";
 import { AppError, notFound } from "../errors";
-import type { StoredSubmission } from "../submission-repo";
+import type { StoredSubmission, SubmissionStatusRow } from "../submission-repo";
 import { recalculatingIndicators } from "../../metadata/recalculating";
 
 /** How far back yearly (statistics-office) figures are carried: the latest year within this window. */
@@ -451,7 +451,8 @@ export const createAnalyticsService = (app: App) => {
 		};
 	};
 
-	const completeness = async (q: { period: string; orgUnit: string }): Promise<CompletenessReport> => {
+	/** `statuses`: the period's listStatusForPeriod when the caller has read it already (the summary needs it too). */
+	const completeness = async (q: { period: string; orgUnit: string }, statuses?: Promise<SubmissionStatusRow[]>): Promise<CompletenessReport> => {
 		const idx = await app.catalog();
 		const org = orgOf(idx, q.orgUnit);
 		const frequency = isMonth(q.period) ? "monthly" : "yearly";
@@ -459,7 +460,7 @@ export const createAnalyticsService = (app: App) => {
 			(u) => formElements(idx.elementByCode.values(), u.type, frequency).length > 0,
 		);
 		// Statuses only (no values): at 10,000 units the full items were ~25 MB of the summary's read.
-		const subs = await app.submissions(idx).listStatusForPeriod(q.period);
+		const subs = await (statuses ?? app.submissions(idx).listStatusForPeriod(q.period));
 		const byUnit = new Map(subs.map((s) => [s.unitId, s]));
 		const due = deadline(q.period, config.deadlineDay);
 		const rows = units.map((u) => {
