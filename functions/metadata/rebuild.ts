@@ -267,6 +267,8 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 	 */
 	const readState = async (idx: CatalogIndex, years: string[], light = false): Promise<YearsState> => {
 		const wanted = new Set(years);
+		// Each year's stocks carry into its January from the year before, which may not be a step year itself.
+		const needed = new Set(years.flatMap((y) => [y, String(Number(y) - 1)]));
 		const first = String(Number(years[0]) - 1);
 		const last = years.at(-1) as string;
 		const subs: SubmissionState[] = [];
@@ -301,7 +303,7 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 				if (sk.startsWith(keys.submissionSkPrefix)) {
 					const period = sk.slice(keys.submissionSkPrefix.length);
 					const y = period.slice(0, 4);
-					if (y !== first && !wanted.has(y)) continue;
+					if (!needed.has(y)) continue;
 					versions.set(`${u}|${period}`, Number(it.version));
 					if (!light) subs.push({ unitId: u, period, status: it.status as SubmissionState["status"], values: (it.values ?? {}) as SubmissionState["values"] });
 				} else {
