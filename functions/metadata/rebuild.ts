@@ -41,9 +41,9 @@ export interface RebuildOptions {
 	settleMs?: number;
 	/** A running job whose heartbeat is older than this may be taken over. */
 	staleMs?: number;
-	/** Writes in flight. */
+	/** Requests in flight: BatchWrites of 25, and the Queries of a step's read. */
 	concurrency?: number;
-	/** Fenced attempts per year before the job gives up (and stays resumable). */
+	/** Attempts at a year (the first, then the verification's redos) before the job gives up (and stays resumable). */
 	maxYearAttempts?: number;
 	/**
 	 * A run stops after the year during which this much time has passed, and hands its lease back so the next
