@@ -102,6 +102,7 @@ const SUBMISSION_FIELDS = [
 ] as const;
 
 /** A submission's state without its values and issues (listStatusForPeriod). */
+const STATUS_SEGMENT = 1000;
 const STATUS_FIELDS = ["unitId", "period", "status", "version", "comment", "reviewComment", "firstSubmittedAt", "late", "reopened"] as const;
 export type SubmissionStatusRow = Pick<StoredSubmission, "unitId" | "period" | "status" | "version" | "comment" | "reviewComment" | "firstSubmittedAt" | "late" | "reopened">;
 
@@ -193,18 +194,25 @@ export class SubmissionRepo {
 
 	/**
 	 * Every unit's submission for one period without its values (GSI1, projected): what completeness and the
-	 * summary's notes read. A 40–60-element submission is ~2.5 KB; this is ~0.2 KB of it, so a 10,000-unit
+	 * summary's notes read. With `unitIds`, at least those units' (others between them in key order may come too). A 40–60-element submission is ~2.5 KB; this is ~0.2 KB of it, so a 10,000-unit
 	 * month is ~2 MB to read and unmarshal instead of ~25 MB.
 	 */
-	async listStatusForPeriod(period: string): Promise<SubmissionStatusRow[]> {
-		const items = await this.queryAll({
-			TableName: this.table,
-			IndexName: "gsi1",
-			KeyConditionExpression: "gsi1pk = :pk",
-			ExpressionAttributeValues: { ":pk": keys.periodGsi1Pk(period) },
-			ProjectionExpression: STATUS_FIELDS.map((_, i) => `#f${i}`).join(", "),
-			ExpressionAttributeNames: Object.fromEntries(STATUS_FIELDS.map((f, i) => [`#f${i}`, f])),
-		});
+	async listStatusForPeriod(period: string, unitIds?: readonly string[]): Promise<SubmissionStatusRow[]> {
+		const query = (range?: [string, string]) =>
+			this.queryAll({
+				TableName: this.table,
+				IndexName: "gsi1",
+				KeyConditionExpression: range ? "gsi1pk = :pk AND gsi1sk BETWEEN :a AND :b" : "gsi1pk = :pk",
+				ExpressionAttributeValues: { ":pk": keys.periodGsi1Pk(period), ...(range ? { ":a": keys.submissionByPeriod(period, range[0]).gsi1sk, ":b": keys.submissionByPeriod(period, range[1]).gsi1sk } : {}) },
+				ProjectionExpression: STATUS_FIELDS.map((_, i) => `#f${i}`).join(", "),
+				ExpressionAttributeNames: Object.fromEntries(STATUS_FIELDS.map((f, i) => [`#f${i}`, f])),
+			});
+		// Many units: one Query per range of 1,000 of them (by GSI1 sort key), 4 at a time, instead of one Query
+		// whose pages (1 MB of full items each, before the projection) come one after another.
+		const sorted = unitIds && unitIds.length > STATUS_SEGMENT ? [...unitIds].sort() : null;
+		const ranges: [string, string][] = [];
+		for (let i = 0; sorted && i < sorted.length; i += STATUS_SEGMENT) ranges.push([sorted[i] as string, sorted[Math.min(sorted.length, i + STATUS_SEGMENT) - 1] as string]);
+		const items = ranges.length > 0 ? (await mapPool(ranges, 4, (r) => query(r))).flat() : await query();
 		return items.map((it) => toSubmission(it) as SubmissionStatusRow);
 	}
 

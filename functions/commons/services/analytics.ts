@@ -460,7 +460,7 @@ export const createAnalyticsService = (app: App) => {
 			(u) => formElements(idx.elementByCode.values(), u.type, frequency).length > 0,
 		);
 		// Statuses only (no values): at 10,000 units the full items were ~25 MB of the summary's read.
-		const subs = await (statuses ?? app.submissions(idx).listStatusForPeriod(q.period));
+		const subs = await (statuses ?? app.submissions(idx).listStatusForPeriod(q.period, units.map((u) => u.id)));
 		const byUnit = new Map(subs.map((s) => [s.unitId, s]));
 		const due = deadline(q.period, config.deadlineDay);
 		const rows = units.map((u) => {
