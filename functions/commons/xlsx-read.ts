@@ -8,9 +8,9 @@
 // Cell types: shared strings (s), numbers (n, the default), inline strings (inlineStr), booleans (b),
 // formula string results (str), ISO dates (d) kept as text, errors (e) kept as their text (#DIV/0!).
 // Formula cells yield their cached value. Styles are not read, so a date cell is its serial number.
-import { strFromU8, unzipSync } from "fflate";
 import type { SheetCell, SheetRow, SheetTable } from "../core/import-sheet";
 import { AppError } from "./errors";
+import { listZip, readZipEntry, type ZipEntry } from "./zip";
 
 export interface XlsxReadOptions {
 	/** Read this sheet (by its tab name) instead of the first worksheet. */
@@ -173,23 +173,21 @@ export function readXlsx(bytes: Uint8Array, options: XlsxReadOptions = {}): Shee
 	if (!isZip(bytes)) throw bad("文件不是 .xlsx 工作簿", "the file is not an .xlsx workbook");
 
 	// Pass 1: list the entries without inflating anything, and enforce the caps on what they declare.
-	const entries = new Map<string, number>();
+	const entries = new Map<string, ZipEntry>();
 	let total = 0;
+	let listed: ZipEntry[];
 	try {
-		unzipSync(bytes, {
-			filter: (f) => {
-				if (entries.size >= limits.maxEntries) throw bad(`压缩包内文件过多（超过 ${limits.maxEntries} 个）`, `too many entries in the archive (more than ${limits.maxEntries})`);
-				total += f.originalSize;
-				if (total > limits.maxUncompressedBytes) {
-					throw bad(`文件解压后过大（超过 ${Math.round(limits.maxUncompressedBytes / 1048576)} MB）`, `the file is too large once uncompressed (over ${Math.round(limits.maxUncompressedBytes / 1048576)} MB)`);
-				}
-				entries.set(f.name, f.originalSize);
-				return false;
-			},
-		});
-	} catch (e) {
-		if (e instanceof AppError) throw e;
+		listed = listZip(bytes);
+	} catch {
 		throw bad("无法读取 .xlsx 文件（压缩包已损坏）", "cannot read the .xlsx file (the zip archive is damaged)");
+	}
+	for (const f of listed) {
+		if (entries.size >= limits.maxEntries) throw bad(`压缩包内文件过多（超过 ${limits.maxEntries} 个）`, `too many entries in the archive (more than ${limits.maxEntries})`);
+		total += f.size;
+		if (total > limits.maxUncompressedBytes) {
+			throw bad(`文件解压后过大（超过 ${Math.round(limits.maxUncompressedBytes / 1048576)} MB）`, `the file is too large once uncompressed (over ${Math.round(limits.maxUncompressedBytes / 1048576)} MB)`);
+		}
+		entries.set(f.name, f);
 	}
 	if ([...entries.keys()].some((n) => /(^|\/)vbaProject\.bin$/i.test(n))) {
 		throw bad("不接受含宏的工作簿，请另存为 .xlsx", "macro-enabled workbooks are not accepted; save as .xlsx");
@@ -197,17 +195,20 @@ export function readXlsx(bytes: Uint8Array, options: XlsxReadOptions = {}): Shee
 	if (!entries.has("[Content_Types].xml")) throw bad("文件不是 .xlsx 工作簿", "the file is not an .xlsx workbook");
 
 	// Pass 2: inflate only the parts named.
+	// Each is inflated up to its declared size at most, so the caps above hold for what is actually inflated.
 	const inflate = (names: string[]): Record<string, string> => {
-		const want = new Set(names.filter((n) => entries.has(n)));
-		if (want.size === 0) return {};
-		let files: Record<string, Uint8Array>;
-		try {
-			files = unzipSync(bytes, { filter: (f) => want.has(f.name) });
-		} catch {
-			throw bad("无法读取 .xlsx 文件（压缩包已损坏）", "cannot read the .xlsx file (the zip archive is damaged)");
-		}
 		const out: Record<string, string> = {};
-		for (const [name, data] of Object.entries(files)) out[name] = strFromU8(data).replace(/^\uFEFF/, "");
+		for (const name of names) {
+			const entry = entries.get(name);
+			if (!entry) continue;
+			let data: Uint8Array;
+			try {
+				data = readZipEntry(bytes, entry);
+			} catch {
+				throw bad("无法读取 .xlsx 文件（压缩包已损坏）", "cannot read the .xlsx file (the zip archive is damaged)");
+			}
+			out[name] = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8").replace(/^\uFEFF/, "");
+		}
 		return out;
 	};
 

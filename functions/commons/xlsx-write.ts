@@ -1,8 +1,8 @@
 // A minimal, correct .xlsx (Office Open XML SpreadsheetML) writer on fflate: shared strings, numbers as numbers,
 // a bold shaded header row that stays frozen, and column widths. Opens in Excel, WPS and LibreOffice.
 // Generic: the export workbook, the summary's workbook and the evaluation report use it. xlsx-read.ts reads.
-import { strToU8, zipSync } from "fflate";
 import { columnLetter } from "../core/columns";
+import { writeZip } from "./zip";
 
 export type XlsxCell = string | number | null;
 
@@ -120,18 +120,16 @@ export function writeXlsx(sheets: XlsxSheet[], options: XlsxOptions = {}): Uint8
 		.join("")}<Override PartName="/xl/styles.xml" ContentType="${ct}.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="${ct}.sharedStrings+xml"/></Types>`;
 
 	const mtime = options.modifiedAt ?? new Date("2020-01-01T00:00:00Z");
-	const files: Record<string, [Uint8Array, { mtime: Date }]> = {
-		"[Content_Types].xml": [strToU8(contentTypes), { mtime }],
-		"_rels/.rels": [strToU8(rootRels), { mtime }],
-		"xl/workbook.xml": [strToU8(workbook), { mtime }],
-		"xl/_rels/workbook.xml.rels": [strToU8(workbookRels), { mtime }],
-		"xl/styles.xml": [strToU8(STYLES), { mtime }],
-		"xl/sharedStrings.xml": [strToU8(sharedStrings), { mtime }],
-	};
-	sheetXml.forEach((xml, i) => {
-		files[`xl/worksheets/sheet${i + 1}.xml`] = [strToU8(xml), { mtime }];
-	});
-	return zipSync(files, { level: 6 });
+	const parts: [string, string][] = [
+		["[Content_Types].xml", contentTypes],
+		["_rels/.rels", rootRels],
+		["xl/workbook.xml", workbook],
+		["xl/_rels/workbook.xml.rels", workbookRels],
+		["xl/styles.xml", STYLES],
+		["xl/sharedStrings.xml", sharedStrings],
+		...sheetXml.map((xml, i): [string, string] => [`xl/worksheets/sheet${i + 1}.xml`, xml]),
+	];
+	return writeZip(parts.map(([name, xml]) => ({ name, data: Buffer.from(xml, "utf8"), mtime })), 6);
 }
 
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

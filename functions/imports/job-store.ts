@@ -3,7 +3,7 @@
 // both run one import: a new job must not exist, a progress write must still hold the run's lease.
 import type { ImportJobView } from "../core/api-types";
 import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+import { gunzipSync, gzipSync } from "node:zlib";
 import type { ImportRowReport } from "../core/import-sheet";
 import type { App } from "../commons/app";
 import { AppError, notFound } from "../commons/errors";
@@ -33,7 +33,7 @@ const JOB_TTL_SECONDS = 90 * 86_400;
 const MAX_REPORT_BYTES = 300_000;
 
 const packRows = (rows: ImportRowReport[]): { rowsGz: Uint8Array; rowsTruncated?: boolean } => {
-	const gz = (r: ImportRowReport[]) => gzipSync(strToU8(JSON.stringify(r)), { level: 6 });
+	const gz = (r: ImportRowReport[]) => new Uint8Array(gzipSync(JSON.stringify(r), { level: 6 }));
 	let packed = gz(rows);
 	if (packed.length <= MAX_REPORT_BYTES) return { rowsGz: packed };
 	let kept = rows.filter((r) => r.status === "error" || r.warnings?.length);
@@ -46,7 +46,7 @@ const packRows = (rows: ImportRowReport[]): { rowsGz: Uint8Array; rowsTruncated?
 };
 
 /** The row report a job item keeps (gzipped JSON); empty when there is none. */
-export const unpackRows = (b: unknown): ImportRowReport[] => (b instanceof Uint8Array ? (JSON.parse(strFromU8(gunzipSync(b))) as ImportRowReport[]) : []);
+export const unpackRows = (b: unknown): ImportRowReport[] => (b instanceof Uint8Array ? (JSON.parse(gunzipSync(b).toString("utf8")) as ImportRowReport[]) : []);
 
 export const createJobStore = (app: App) => {
 	const find = async (importId: string): Promise<JobItem | null> => {
