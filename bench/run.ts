@@ -3,7 +3,7 @@
 // or a median measured side by side in this run; machine info and load averages are recorded with them.
 //
 //   BENCH_QUICK=1        fewer rounds and samples (~3-4 minutes here once the datasets are cached)
-//   BENCH_ONLY=a,b       run only these sections (throughput, honest, scale, read, summary, cold, web); the result then
+//   BENCH_ONLY=a,b       run only these sections (throughput, honest, import, scale, read, summary, cold, web); the result then
 //                        goes to bench/tmp/results-partial.json, never to bench/results.json
 //   BENCH_FRESH=1        rebuild the cached datasets (bench/tmp/datasets-*)
 //   BENCH_BIG=100000     submissions in the large read-scaling table (quick mode: 100000 when cached, else 20000)
@@ -19,6 +19,7 @@ import { startStack } from "./lib/stack";
 import { log, round } from "./lib/stats";
 import { runColdStart } from "./sections/cold-start";
 import { runHonest } from "./sections/honest";
+import { runImports } from "./sections/imports";
 import { runReadScaling } from "./sections/read-scaling";
 import { runScale } from "./sections/scale";
 import { runSummary } from "./sections/summary";
@@ -85,6 +86,7 @@ const main = async () => {
 		if (tp) {
 			Object.assign(results, {
 				submitThroughputRatio: tp.submitThroughputRatio,
+				submitThroughputRatioSpread: tp.submitThroughputRatioSpread,
 				submitPerSecond: tp.submitPerSecond,
 				rawWritePerSecond: tp.rawWritePerSecond,
 				freshnessMsMedian: tp.freshness.median,
@@ -103,6 +105,16 @@ const main = async () => {
 				freshnessMsMedianPlain: hf.freshnessMs.plain.median,
 			});
 			results.honestFigures = hf;
+		}
+		const im = await section("import", () => runImports(stack, quick ? { rounds: 3, units: 22, months: 12, rebuildRounds: 2 } : { rounds: 5, units: 22, months: 12, rebuildRounds: 3 }));
+		if (im) {
+			Object.assign(results, {
+				importRowsPerSecondRatio: im.importRowsPerSecondRatio,
+				importRowsPerSecond: im.importRowsPerSecond,
+				rebuildItemsPerSecondRatio: im.rebuildItemsPerSecondRatio,
+				rebuildItemsPerSecond: im.rebuildItemsPerSecond,
+			});
+			results.imports = im;
 		}
 		const sc = await section("scale", () =>
 			runScale(stack, { levels: [4, 16, 64], shards: 16, perRun: (c) => (quick ? Math.max(2 * c, 48) : Math.max(4 * c, 96)) }),
@@ -131,10 +143,12 @@ const main = async () => {
 				results.readScalingRatio = rs.readScalingRatio;
 				results.readScaling = rs;
 			}
-			const su = await section("summary", () => runSummary(data, { reps: quick ? 2 : 4, units: 1000 }));
+			const su = await section("summary", () => runSummary(data, { reps: quick ? 2 : 4, units: 1000, scaleUnits: 10_000 }));
 			if (su) {
 				results.summaryMsDemo = su.summaryMsDemo;
 				results.summaryMs1000Units = su.summaryMs1000Units;
+				results.summaryMs10000Units = su.summaryMs10000Units;
+				results.summaryScalingRatio = su.summaryScalingRatio;
 				results.summary = su;
 			}
 		}

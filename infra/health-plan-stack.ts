@@ -4,9 +4,10 @@
 import { CfnOutput, CustomResource, Duration, Lazy, RemovalPolicy, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { catalogVersion } from "../functions/core/catalog/index";
-import type { FunctionName } from "../functions/routes";
+import { type FunctionName, functionNames } from "../functions/routes";
 import type { StageConfig } from "./config";
 import { Alarms } from "./constructs/alarms";
+import { bindPushSecrets } from "./constructs/push-secrets";
 import { Api } from "./constructs/api";
 import { Auth } from "./constructs/auth";
 import { Data } from "./constructs/data";
@@ -115,11 +116,19 @@ export class HealthPlanStack extends Stack {
 			memorySize: 2048,
 			bundleFiles: SUMMARY_CHART_ASSETS,
 		}).bindTable(this.data.table, "read");
-		const admin = make("admin", "Admin: users, catalog edits, reopen, imports, exports", {
+		make("admin", "Admin: catalog and metadata edits, plans, reopen, aggregate checks and rebuilds, audit", {
 			timeout: Duration.seconds(29),
 			memorySize: 1536,
 		}).bindTable(this.data.table, "readWrite");
-		this.auth.bindUserAdmin(admin);
+		// User admin and workbook transfer are functions of their own: only the users function holds the right
+		// to manage the user pool, and neither the Cognito admin client nor the workbook reader and writer weigh
+		// on the admin function's cold start (docs/performance.md).
+		const users = make("users", "Admin: users (list, create, change, disable)").bindTable(this.data.table, "readWrite");
+		this.auth.bindUserAdmin(users);
+		make("imports", "Workbook imports (.xlsx, .csv) and exports", {
+			timeout: Duration.seconds(29),
+			memorySize: 1536,
+		}).bindTable(this.data.table, "readWrite");
 		const summaries = make("summaries", "Mail: monthly summaries (archive, recipients, manual run, deliveries) and reminders", {
 			memorySize: 2048,
 			bundleFiles: SUMMARY_CHART_ASSETS,
@@ -127,6 +136,7 @@ export class HealthPlanStack extends Stack {
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");
 		this.mail.bind(summaries);
+		bindPushSecrets(summaries, "manage"); // recipients' group robots: saved with the recipient, pushed on a resend
 		this.auth.bindUserDirectoryRead(summaries); // reminders go to the unit's reporters
 		const job = make("summary-job", "Scheduled monthly summary: compile, render, deliver exactly once", {
 			memorySize: 2048,
@@ -136,6 +146,9 @@ export class HealthPlanStack extends Stack {
 			.bindTable(this.data.table, "readWrite")
 			.bindBucket(this.data.archiveBucket, "readWrite");
 		this.mail.bind(job);
+		// Its scheduled reminders and the units' feedback cards go to each unit's reporters, read from the directory.
+		this.auth.bindUserDirectoryRead(job);
+		bindPushSecrets(job, "read");
 		// The catalog (units, elements, indicators, plans, rules) is written by a custom resource on deploy:
 		// on create, and again whenever the code catalog's fingerprint changes. It only adds what is missing,
 		// so admins' edits survive every deploy. Without it a new stack's API would have no catalog at all.
@@ -151,7 +164,7 @@ export class HealthPlanStack extends Stack {
 		}
 
 		const routed: Partial<Record<FunctionName, ProjectFunction>> = {};
-		for (const name of ["catalog", "submissions", "analytics", "reports", "admin", "summaries", "oidc"] as const) {
+		for (const name of functionNames) {
 			const fn = this.functions[name];
 			if (fn) routed[name] = fn;
 		}

@@ -1,4 +1,4 @@
-// Configuration: the whole environment parsed and validated once, with zod, at cold start. A missing or
+// Configuration: the whole environment parsed and validated once, at cold start. A missing or
 // malformed variable is a broken deploy and must say so at init, naming the variable, not later as an
 // empty string or NaN. Nothing else under functions/ reads process.env (test/unit/config.test.ts checks).
 //
@@ -6,73 +6,126 @@
 // module top level (getApp(), requireConfig()), so a bad variable fails the import, i.e. the Lambda init.
 // Parsing on first access rather than on import lets tests and the local gateway set process.env before
 // the first handler loads.
-import * as z from "zod";
+//
+// Plain checks rather than a zod schema: every function runs this at init, where building and running a zod
+// schema of ~45 fields cost ~5 ms of a ~40 ms cold start (docs/performance.md, profile of the catalog
+// function). The environment is flat strings, so each check is a line; the messages are the ones zod gave.
 
-const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.trim() : v);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsAbsent, schema.optional());
-const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) => z.preprocess(blankIsAbsent, schema.prefault(fallback as never));
+/** A value the environment holds in the wrong shape: the message completes "NAME …". */
+class Invalid extends Error {}
+/** Checks a present, trimmed, non-blank value and converts it. */
+type Check<T> = (value: string) => T;
+/** Reads one variable: blank is absent. */
+type Field<T> = (raw: string | undefined) => T;
 
-const text = z.string();
-const wholeNumber = (min: number, max: number) =>
-	z
-		.string()
-		.regex(/^-?\d+$/, { error: `must be a whole number from ${min} to ${max}` })
-		.transform(Number)
-		.refine((n) => n >= min && n <= max, { error: `must be a whole number from ${min} to ${max}` });
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: `must be ${values.join(" or ")}` });
+const blankIsAbsent = (v: string | undefined): string | undefined => (v === undefined || v.trim() === "" ? undefined : v.trim());
+const optional =
+	<T>(check: Check<T>): Field<T | undefined> =>
+	(raw) => {
+		const v = blankIsAbsent(raw);
+		return v === undefined ? undefined : check(v);
+	};
+const withDefault =
+	<T>(check: Check<T>, fallback: string): Field<T> =>
+	(raw) =>
+		check(blankIsAbsent(raw) ?? fallback);
+
+const text: Check<string> = (v) => v;
+const url: Check<string> = (v) => {
+	if (!URL.canParse(v)) throw new Invalid("must be a URL");
+	return v;
+};
+const wholeNumber =
+	(min: number, max: number): Check<number> =>
+	(v) => {
+		const n = Number(v);
+		if (!/^-?\d+$/.test(v) || n < min || n > max) throw new Invalid(`must be a whole number from ${min} to ${max}`);
+		return n;
+	};
+const fraction: Check<number> = (v) => {
+	const n = Number(v);
+	if (!(n > 0 && n <= 1)) throw new Invalid("must be a number in (0, 1]");
+	return n;
+};
+const oneOf =
+	<const T extends readonly [string, ...string[]]>(values: T): Check<T[number]> =>
+	(v) => {
+		if (!values.includes(v)) throw new Invalid(`must be ${values.join(" or ")}`);
+		return v as T[number];
+	};
 const list = (v: string | undefined): string[] => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 
-const environment = z
-	.object({
-		TABLE_NAME: optional(text),
-		DYNAMODB_ENDPOINT: optional(z.url({ error: "must be a URL" })),
-		AWS_REGION: withDefault(text, "cn-northwest-1"),
-		AWS_LAMBDA_FUNCTION_NAME: optional(text),
-		AUTH_ISSUER: optional(text),
-		AUTH_AUDIENCE: optional(text),
-		ROLE_CLAIM: withDefault(text, "cognito:groups"),
-		SCOPE_CLAIM: withDefault(text, "custom:org_scope"),
-		USER_DIRECTORY: withDefault(oneOf(["cognito", "platform", "external"]), "platform"),
-		COGNITO_USER_POOL_ID: optional(text),
-		SITE_URL: withDefault(text, "http://localhost:3000"),
-		APPROVED_ONLY: withDefault(oneOf(["true", "false"]), "false"),
-		DEADLINE_DAY: withDefault(wholeNumber(1, 31), "10"),
-		LOCK_DAY: withDefault(wholeNumber(1, 31), "20"),
-		MAIL_TRANSPORT: optional(oneOf(["ses", "smtp"])),
-		MAIL_FROM: optional(text),
-		SES_CONFIGURATION_SET: optional(text),
-		SMTP_SECRET_ARN: optional(text),
-		SMTP_HOST: optional(text),
-		SMTP_PORT: optional(wholeNumber(1, 65535).transform(String)),
-		SMTP_SECURE: optional(oneOf(["true", "false", "1", "0"])),
-		SMTP_USER: optional(text),
-		SMTP_PASS: optional(text),
-		ARCHIVE_BUCKET: optional(text),
-		SUMMARY_DAY: optional(wholeNumber(1, 28)),
-		SUMMARY_HOUR: withDefault(wholeNumber(0, 23), "8"),
-		AGGREGATE_SHARDS: withDefault(wholeNumber(1, 100), "1"),
-		// Powertools reads it too; the summary's metric lines name it explicitly (infra sets it).
-		POWERTOOLS_METRICS_NAMESPACE: withDefault(text, "HealthPlan"),
-		COMPLETENESS_THRESHOLD: withDefault(
-			z.coerce.number().refine((v) => v > 0 && v <= 1, { error: "must be a number in (0, 1]" }),
-			"0.9",
-		),
-		OIDC_ISSUER: optional(text),
-		OIDC_CLIENT_ID: optional(text),
-		// infra/constructs/auth.ts sets the OIDC_* spellings; the local gateway may use OIDC_CLIENT_*.
-		OIDC_CLIENT_REDIRECT_URIS: optional(text),
-		OIDC_REDIRECT_URIS: optional(text),
-		OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS: optional(text),
-		OIDC_POST_LOGOUT_REDIRECT_URIS: optional(text),
-		OIDC_KEYS_SECRET_ARN: optional(text),
-		OIDC_LOCAL_KEYS_FILE: optional(text),
-	})
-	.superRefine((env, ctx) => {
-		const need = (name: string, why: string) => ctx.addIssue({ code: "custom", path: [name], message: `is required ${why}` });
-		if (env.MAIL_TRANSPORT && !env.MAIL_FROM) need("MAIL_FROM", "when MAIL_TRANSPORT is set");
-		if (env.MAIL_TRANSPORT === "smtp" && !env.SMTP_HOST && !env.SMTP_SECRET_ARN) need("SMTP_HOST", "(or SMTP_SECRET_ARN) when MAIL_TRANSPORT is smtp");
-		if (env.USER_DIRECTORY === "cognito" && !env.COGNITO_USER_POOL_ID) need("COGNITO_USER_POOL_ID", "when USER_DIRECTORY is cognito");
-	});
+const fields = {
+	TABLE_NAME: optional(text),
+	DYNAMODB_ENDPOINT: optional(url),
+	AWS_REGION: withDefault(text, "cn-northwest-1"),
+	AWS_LAMBDA_FUNCTION_NAME: optional(text),
+	AUTH_ISSUER: optional(text),
+	AUTH_AUDIENCE: optional(text),
+	ROLE_CLAIM: withDefault(text, "cognito:groups"),
+	SCOPE_CLAIM: withDefault(text, "custom:org_scope"),
+	USER_DIRECTORY: withDefault(oneOf(["cognito", "platform", "external"]), "platform"),
+	COGNITO_USER_POOL_ID: optional(text),
+	SITE_URL: withDefault(text, "http://localhost:3000"),
+	APPROVED_ONLY: withDefault(oneOf(["true", "false"]), "false"),
+	DEADLINE_DAY: withDefault(wholeNumber(1, 31), "10"),
+	LOCK_DAY: withDefault(wholeNumber(1, 31), "20"),
+	MAIL_TRANSPORT: optional(oneOf(["ses", "smtp"])),
+	MAIL_FROM: optional(text),
+	SES_CONFIGURATION_SET: optional(text),
+	SMTP_SECRET_ARN: optional(text),
+	SMTP_HOST: optional(text),
+	SMTP_PORT: optional((v) => String(wholeNumber(1, 65535)(v))),
+	SMTP_SECURE: optional(oneOf(["true", "false", "1", "0"])),
+	SMTP_USER: optional(text),
+	SMTP_PASS: optional(text),
+	ARCHIVE_BUCKET: optional(text),
+	SUMMARY_DAY: optional(wholeNumber(1, 28)),
+	SUMMARY_HOUR: withDefault(wholeNumber(0, 23), "8"),
+	AGGREGATE_SHARDS: withDefault(wholeNumber(1, 100), "1"),
+	// Powertools reads it too; the summary's metric lines name it explicitly (infra sets it).
+	POWERTOOLS_METRICS_NAMESPACE: withDefault(text, "HealthPlan"),
+	COMPLETENESS_THRESHOLD: withDefault(fraction, "0.9"),
+	OIDC_ISSUER: optional(text),
+	OIDC_CLIENT_ID: optional(text),
+	// infra/constructs/auth.ts sets the OIDC_* spellings; the local gateway may use OIDC_CLIENT_*.
+	OIDC_CLIENT_REDIRECT_URIS: optional(text),
+	OIDC_REDIRECT_URIS: optional(text),
+	OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS: optional(text),
+	OIDC_POST_LOGOUT_REDIRECT_URIS: optional(text),
+	OIDC_KEYS_SECRET_ARN: optional(text),
+	OIDC_LOCAL_KEYS_FILE: optional(text),
+	// Group-robot push (functions/summary/push): extra webhook hosts for local testing, and the Secrets Manager
+	// name prefix the webhook URLs live under in AWS (absent locally: they stay in the local table).
+	PUSH_ALLOWED_HOSTS: optional(text),
+	PUSH_SECRET_PREFIX: optional(text),
+} satisfies Record<string, Field<unknown>>;
+type Environment = { [K in keyof typeof fields]: ReturnType<(typeof fields)[K]> };
+
+/** Settings that depend on one another, checked once each variable has passed its own check. */
+const crossChecks = (env: Environment): [string, string][] => {
+	const problems: [string, string][] = [];
+	const need = (name: string, why: string) => problems.push([name, `is required ${why}`]);
+	if (env.MAIL_TRANSPORT && !env.MAIL_FROM) need("MAIL_FROM", "when MAIL_TRANSPORT is set");
+	if (env.MAIL_TRANSPORT === "smtp" && !env.SMTP_HOST && !env.SMTP_SECRET_ARN) need("SMTP_HOST", "(or SMTP_SECRET_ARN) when MAIL_TRANSPORT is smtp");
+	if (env.USER_DIRECTORY === "cognito" && !env.COGNITO_USER_POOL_ID) need("COGNITO_USER_POOL_ID", "when USER_DIRECTORY is cognito");
+	return problems;
+};
+
+/** Every variable through its check; the problems of all of them together, or the parsed environment. */
+const parseEnvironment = (env: Record<string, string | undefined>): { data: Environment; problems: [string, string][] } => {
+	const data: Record<string, unknown> = {};
+	const problems: [string, string][] = [];
+	for (const [name, field] of Object.entries(fields) as [string, Field<unknown>][]) {
+		try {
+			data[name] = field(env[name]);
+		} catch (e) {
+			if (!(e instanceof Invalid)) throw e;
+			problems.push([name, e.message]);
+		}
+	}
+	return { data: data as Environment, problems: problems.length ? problems : crossChecks(data as Environment) };
+};
 
 const present = (name: string, value: string | undefined): string => {
 	if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
@@ -81,12 +134,11 @@ const present = (name: string, value: string | undefined): string => {
 
 /** The environment, parsed: every setting of every function, validated together. */
 export const loadConfig = (env: Record<string, string | undefined> = process.env) => {
-	const parsed = environment.safeParse(env);
-	if (!parsed.success) {
-		const problems = parsed.error.issues.map((i) => {
-			const name = String(i.path[0] ?? "environment");
+	const parsed = parseEnvironment(env);
+	if (parsed.problems.length) {
+		const problems = parsed.problems.map(([name, message]) => {
 			const got = env[name];
-			return `${name} ${i.message}${got === undefined || got.trim() === "" ? "" : ` (got "${got}")`}`;
+			return `${name} ${message}${got === undefined || got.trim() === "" ? "" : ` (got "${got}")`}`;
 		});
 		throw new Error(`Invalid environment: ${problems.join("; ")}`);
 	}
@@ -166,6 +218,13 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 			postLogoutRedirectUris: list(e.OIDC_CLIENT_POST_LOGOUT_REDIRECT_URIS ?? e.OIDC_POST_LOGOUT_REDIRECT_URIS),
 			keysSecretArn: e.OIDC_KEYS_SECRET_ARN,
 			localKeysFile: e.OIDC_LOCAL_KEYS_FILE,
+		},
+		/** WeCom / DingTalk group-robot push of the monthly summary (docs/summary.md, Push channels). */
+		push: {
+			/** Hosts accepted besides the platforms' own (qyapi.weixin.qq.com, oapi.dingtalk.com): local receivers in tests. */
+			allowedHosts: list(e.PUSH_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
+			/** Secrets Manager name prefix of the webhook secrets; absent locally, where they stay in the table. */
+			secretPrefix: e.PUSH_SECRET_PREFIX,
 		},
 	};
 };

@@ -50,6 +50,8 @@ export const keys = {
 
 	/** Each unit's latest reported value of every stock element within a year (for yearly stock aggregation). */
 	unitStockYear: (unitId: string, year: string): Key => ({ pk: `SUB#${unitId}`, sk: `STOCK#${year}` }),
+	/** Each unit's rolling summary (core/rolling.ts): recent values and tracer months, updated by every write. */
+	unitRolling: (unitId: string): Key => ({ pk: `SUB#${unitId}`, sk: "ROLL" }),
 
 	// --- aggregates per org unit (垦区, division) and period ---
 	aggregatePk: (orgId: string): string => `AGG#${orgId}`,
@@ -88,6 +90,8 @@ export const keys = {
 	recipient: (id: string): Key => ({ pk: "RECIPIENTS", sk: `R#${id}` }),
 	deliveryPk: (month: string): string => `DELIVERY#${month}`,
 	delivery: (month: string, recipientId: string): Key => ({ pk: `DELIVERY#${month}`, sk: `R#${recipientId}` }),
+	/** Local mode only: a recipient's group-robot URL and signing secret (Secrets Manager holds them in AWS). */
+	pushSecret: (recipientId: string): Key => ({ pk: "PUSHSECRET", sk: `R#${recipientId}` }),
 	summary: (scopeOrg: string, month: string): Key => ({ pk: `SUMMARY#${scopeOrg}`, sk: `M#${month}` }),
 	summaryPk: (scopeOrg: string): string => `SUMMARY#${scopeOrg}`,
 

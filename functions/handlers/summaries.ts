@@ -2,7 +2,7 @@
 // records) and completeness reminders.
 import * as z from "zod";
 import { getApp } from "../commons/app";
-import { requireConfig } from "../commons/config";
+import { config, requireConfig } from "../commons/config";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
 import { createReminderService } from "../summary/reminders";
 import { createSummaryService } from "../summary/service";
@@ -20,20 +20,28 @@ const remindQuery = z.object({ unitId: z.string().min(1).max(64), period: period
 
 const month = monthSchema;
 const readQuery = z.object({ locale: z.enum(["zh-CN", "en"], { error: "locale 应为 zh-CN 或 en (zh-CN or en)" }).optional() }).passthrough();
-const deliveriesQuery = z.object({ month: month.optional() }).passthrough();
+const deliveriesQuery = z.object({ month: z.optional(month) }).passthrough();
 const recipientId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: "收件人编号格式错误 (bad recipient id)" });
 const runBody = z
 	.object({
-		month: month.optional(),
+		month: z.optional(month),
 		dryRun: z.boolean({ error: "应为 true 或 false (true or false)" }).optional(),
-		resend: z.object({ recipientId, reason: z.string().trim().max(500, { error: "最多500字 (at most 500 characters)" }).optional() }).strict().optional(),
+		resend: z
+			.object({
+				recipientId,
+				reason: z.string().trim().max(500, { error: "最多500字 (at most 500 characters)" }).optional(),
+				// email (default) or the recipient's group robot
+				channel: z.enum(["email", "push"], { error: "应为 email 或 push (email or push)" }).optional(),
+			})
+			.strict()
+			.optional(),
 	})
 	.strict();
 
 const by = (req: RouteRequest) => req.principal!.sub;
 const recipientBody = async (req: RouteRequest) => {
 	const idx = await app.catalog();
-	return parseWith(makeRecipientInputSchema((id) => idx.unitById.has(id)), req.json(), "收件人信息有误 (invalid recipient)");
+	return parseWith(makeRecipientInputSchema((id) => idx.unitById.has(id), config.push.allowedHosts), req.json(), "收件人信息有误 (invalid recipient)");
 };
 
 export const handler = createHandler(
@@ -58,7 +66,8 @@ export const handler = createHandler(
 			const body = parseWith(runBody, req.rawBody().length > 0 ? req.json() : {});
 			if (body.resend) {
 				const m = body.month ?? lastFullMonth(app.now());
-				return { body: await summaries.resend(m, body.resend.recipientId, by(req), body.resend.reason) };
+				const resend = body.resend.channel === "push" ? summaries.resendPush : summaries.resend;
+				return { body: await resend(m, body.resend.recipientId, by(req), body.resend.reason) };
 			}
 			return { body: await summaries.runMonthly({ month: body.month, dryRun: body.dryRun, actor: by(req) }) };
 		},

@@ -4,7 +4,8 @@
 // through here, so they behave the same.
 //
 // Cost per run: per scope a handful of aggregate Queries (progress this month and last, up to 3 series), one GSI
-// Query for the month's submissions, and one Query per reporting unit that reported (data-quality history). Each
+// Query for the month's submissions, and the data-quality history of the units that reported from their rolling
+// items (BatchGetItem, 100 units a call; one Query for a unit whose item does not reach back far enough). Each
 // (scope, locale) is compiled and charted once per run, however many recipients share it.
 import { gunzipSync, gzipSync } from "node:zlib";
 import type { ArchiveEntry, SummaryRunFailure, SummaryRunResult } from "../core/api-types";
@@ -16,6 +17,7 @@ import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { CompletenessReport, ProgressReport, SeriesPoint } from "../core/api-types";
 import { type CatalogIndex, defaultPlan, isWithin, reportingUnitsUnder } from "../core/catalog-index";
 import { addMonths, isFutureMonth, isMonth, lastFullMonth, monthRange, yearOf } from "../core/periods";
+import { type RollingSource, TRACER_ELEMENTS, tracerMonths } from "../core/rolling";
 import type { DataElement, Locale, OrgUnit, Plan } from "../core/types";
 import type { ChartImage } from "./charts";
 import { buildQualityFlags, compileSummary, type QualityInput, type SubmissionNote } from "./compile";
@@ -37,15 +39,16 @@ import { config } from "../commons/config";
 import { AppError, conflict, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 import { createTransport, type MailMessage, type MailTransport } from "../commons/mail/index";
-import type { StoredSubmission } from "../commons/submission-repo";
+import { createPushChannel, type PushChannelDeps } from "./push/channel";
 import { createAnalyticsService } from "../commons/services/analytics";
 
 /**
  * Data-quality tracer elements (WHO DQR picks a few high-volume service counts rather than everything): outliers
  * against the unit's previous 12 months and consistency with the same period of the 3 preceding years. Bounded on
- * purpose: at most these 4 per reporting unit, and only for units that reported this month.
+ * purpose: at most these 4 per reporting unit, and only for units that reported this month. Declared in the core,
+ * because every write keeps them in the unit's rolling item (core/rolling.ts).
  */
-export const QUALITY_ELEMENTS = ["OUTPATIENT_VISITS", "DISCHARGES", "LIVE_BIRTHS", "IMM_DOSES_GIVEN"] as const;
+export const QUALITY_ELEMENTS = TRACER_ELEMENTS;
 /** Trend charts per email: each adds ~30 KB. */
 const MAX_TRENDS = 3;
 /** In table mode the gzipped archive page must leave room for the model and the other locale (400 KB item limit). */
@@ -99,6 +102,8 @@ export interface SummaryServiceDeps {
 	s3?: () => Promise<S3Archive>;
 	/** Injected in tests: the wait between send retries. */
 	sleep?: (ms: number) => Promise<void>;
+	/** Group-robot push (push/channel.ts): its delivery records, the robots' secret store and the HTTP POST. */
+	push?: Pick<PushChannelDeps, "deliveries" | "secrets" | "post">;
 }
 
 const jsonLogger: DeliveryLogger = {
@@ -163,10 +168,10 @@ interface ScopeData {
 	series: Record<string, SeriesPoint[]>;
 }
 
-const counted = (s: StoredSubmission | undefined): boolean => s?.status === "submitted" || s?.status === "approved";
+const counted = (s: { status: string } | undefined): boolean => s?.status === "submitted" || s?.status === "approved";
 
-/** One unit's data-quality inputs from its own submissions (oldest first). */
-const qualityInputs = (month: string, unit: OrgUnit, elements: DataElement[], subs: StoredSubmission[]): ScopeData["quality"] => {
+/** One unit's data-quality inputs from its own submissions (oldest first); the feedback card reuses it. */
+export const qualityInputs = (month: string, unit: OrgUnit, elements: DataElement[], subs: readonly RollingSource[]): ScopeData["quality"] => {
 	const byPeriod = new Map(subs.filter((s) => isMonth(s.period) && counted(s)).map((s) => [s.period, s.values]));
 	const value = (period: string, code: string): number | null => {
 		const v = byPeriod.get(period)?.[code];
@@ -201,6 +206,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 	const deliveries = deps.deliveries ?? createDynamoDeliveryStore({ client: app.doc, tableName: app.table });
 	const metricSink = deps.metricSink;
 	const openTransport = deps.transport ?? (() => createTransport());
+	const push = createPushChannel({ client: app.doc, tableName: app.table, logger: log, ...deps.push, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
 	let s3: Promise<S3Archive> | undefined;
 	const archiveS3 = (): Promise<S3Archive> => {
 		s3 ??= (deps.s3 ?? lazyS3)();
@@ -219,28 +225,33 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		const plan = planOf(idx, month, planId);
 		const org = analytics.orgOf(idx, scopeOrg);
 		const prevMonth = addMonths(month, -1);
+		// The month's statuses (no values) are read once, for completeness and the notes.
+		const statuses = app.submissions(idx).listStatusForPeriod(month, (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).map((u) => u.id));
 		const [current, previous, completeness, subs] = await Promise.all([
 			analytics.progress({ planId: plan.id, period: month, orgUnit: org.id }),
 			yearOf(prevMonth) >= plan.startYear ? analytics.progress({ planId: plan.id, period: prevMonth, orgUnit: org.id }) : Promise.resolve(null),
-			analytics.completeness({ period: month, orgUnit: org.id }),
-			app.submissions(idx).listForPeriod(month),
+			analytics.completeness({ period: month, orgUnit: org.id }, statuses),
+			statuses,
 		]);
 		const inScope = new Set(completeness.rows.map((r) => r.unitId));
 		const notes: SubmissionNote[] = subs
 			.filter((s) => inScope.has(s.unitId) && (s.status === "returned" || s.status === "submitted"))
 			.map((s) => ({ unitId: s.unitId, ...(s.comment ? { comment: s.comment } : {}), ...(s.reviewComment ? { reviewComment: s.reviewComment } : {}) }));
 
-		// Data quality: units in scope that reported this month, their tracer elements, one Query each.
+		// Data quality: units in scope that reported this month and have tracer elements on their form, from their
+		// rolling items in BatchGets; a unit whose item is missing or too recent (older months) is Queried as before.
 		const reported = new Map(subs.filter((s) => inScope.has(s.unitId) && counted(s)).map((s) => [s.unitId, s]));
-		const units = (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).filter((u) => reported.has(u.id));
+		const tracersOf = (unit: OrgUnit) =>
+			QUALITY_ELEMENTS.map((c) => idx.elementByCode.get(c)).filter((e): e is DataElement => !!e && e.frequency === "monthly" && !!unit.type && e.reportedBy.includes(unit.type));
+		const units = (org.level === "unit" ? [org] : reportingUnitsUnder(idx, org.id)).filter((u) => reported.has(u.id) && tracersOf(u).length > 0);
 		const repo = app.submissions(idx);
+		const from = `${yearOf(month) - 3}-01`;
+		const rolled = await repo.rollingTracers(units.map((u) => u.id));
 		const quality = (
 			await mapPool(units, 6, async (unit) => {
-				const elements = QUALITY_ELEMENTS.map((c) => idx.elementByCode.get(c)).filter(
-					(e): e is DataElement => !!e && e.frequency === "monthly" && !!unit.type && e.reportedBy.includes(unit.type),
-				);
-				if (elements.length === 0) return [];
-				return qualityInputs(month, unit, elements, await repo.listForUnit(unit.id, `${yearOf(month) - 3}-01`, month));
+				const roll = rolled.get(unit.id);
+				const history = (roll ? tracerMonths(roll, from, month) : null) ?? (await repo.listForUnit(unit.id, from, month));
+				return qualityInputs(month, unit, tracersOf(unit), history);
 			})
 		).flat();
 
@@ -422,7 +433,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 
 	const emailFor = (c: CompiledSummary, r: Pick<Recipient, "name" | "email">): MailMessage => {
 		const email = renderEmail(c.model, c.charts, { recipientName: r.name });
-		return { from: config.mailFrom, to: r.email, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments };
+		return { from: config.mailFrom, to: r.email as string, subject: email.subject, html: email.html, text: email.text, attachments: email.attachments };
 	};
 
 	const surfaceFailures = async (month: string, failures: RunFailure[], actor: string, now: Date): Promise<void> => {
@@ -486,8 +497,10 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			return result;
 		}
 
-		const active = await recipients.listActive();
-		result.recipients = active.length;
+		const everyone = await recipients.listActive();
+		result.recipients = everyone.length;
+		// Email goes to recipients with an address; a robot-only recipient is pushed to below.
+		const active = everyone.filter((r): r is Recipient & { email: string } => !!r.email);
 		const existing = new Map((await deliveries.list(month)).map((d) => [d.recipientId, d]));
 
 		// One compile per (scope, locale), shared by its recipients; a scope's data is loaded once for both locales.
@@ -545,11 +558,11 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			for (const r of active) {
 				const rec = existing.get(r.id);
 				if (rec) {
-					result.plan.push({ recipientId: r.id, email: r.email, scope: r.scopeOrgId, locale: r.locale, action: "skip", status: rec.status });
+					result.plan.push({ recipientId: r.id, email: r.email as string, scope: r.scopeOrgId, locale: r.locale, action: "skip", status: rec.status });
 					result.skipped++;
 				} else if (!broken.has(`${r.scopeOrgId}|${r.locale}`)) {
 					const subject = emailFor(await compiledFor(r), r).subject;
-					result.plan.push({ recipientId: r.id, email: r.email, scope: r.scopeOrgId, locale: r.locale, action: "send", subject });
+					result.plan.push({ recipientId: r.id, email: r.email as string, scope: r.scopeOrgId, locale: r.locale, action: "send", subject });
 				}
 			}
 			result.failures = compileFailures;
@@ -578,7 +591,15 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		} finally {
 			transport?.close?.();
 		}
-		log.info("summary run finished", { month, actor, recipients: result.recipients, sent: result.sent, skipped: result.skipped, failed: result.failed, compiled: result.compiled, archived: result.archived });
+		// Group robots: the same exactly-once claim in its own partition; a scope compiled for the email is reused.
+		const pushed = await push.pushMonth(month, everyone, async (scope, locale) => (await compiledOf(scope, locale)).model).catch((err: unknown) => {
+			log.error("summary push could not run", { month, error: errorText(err) });
+			return { sent: [], failed: [{ recipientId: "(push)", kind: undefined, error: `push failed: ${errorText(err)}` }] };
+		});
+		result.pushed = pushed.sent.length;
+		result.failures.push(...pushed.failed.map((f) => ({ recipientId: f.recipientId, error: f.error, channel: f.kind })));
+		result.failed = result.failures.length;
+		log.info("summary run finished", { month, actor, recipients: result.recipients, sent: result.sent, pushed: result.pushed, skipped: result.skipped, failed: result.failed, compiled: result.compiled, archived: result.archived });
 		await surfaceFailures(month, result.failures, actor, now);
 		if (actor !== "schedule") {
 			await audit.record({ at: now.toISOString(), by: actor, action: "summary.run", target: month, detail: { sent: result.sent, skipped: result.skipped, failed: result.failed } });
@@ -591,13 +612,15 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		const m = resolveMonth(month, now);
 		const recipient = await recipients.get(recipientId);
 		if (!recipient) throw notFound(`收件人 ${recipientId} 不存在 (no such recipient)`);
+		const email = recipient.email;
+		if (!email) throw new AppError("bad-request", "该收件人没有邮箱 (this recipient has no email address)", { recipientId: "没有邮箱 (no email address)" });
 		const c = await compileFor({ month: m, scopeOrg: recipient.scopeOrgId, locale: recipient.locale, dashboardUrl: dashboardUrl(), generatedAt: now.toISOString() });
 		await archive(c);
 		const transport = await openTransport();
 		try {
 			const r = await resendSummary({
 				month: m,
-				recipient,
+				recipient: { ...recipient, email },
 				buildEmail: () => emailFor(c, recipient),
 				transport,
 				deliveries,
@@ -612,6 +635,19 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		} finally {
 			transport.close?.();
 		}
+	};
+
+	/** Explicit, audited resend of one recipient's group-robot push (push/channel.ts), whatever the month's push record says. */
+	const resendPush = async (month: string, recipientId: string, actor: string, reason?: string, now: Date = app.now()) => {
+		const m = resolveMonth(month, now);
+		const recipient = await recipients.get(recipientId);
+		if (!recipient) throw notFound(`收件人 ${recipientId} 不存在 (no such recipient)`);
+		const c = await compileFor({ month: m, scopeOrg: recipient.scopeOrgId, locale: recipient.locale, dashboardUrl: dashboardUrl(), generatedAt: now.toISOString() });
+		await archive(c);
+		const r = await push.resendPush(m, recipient, c.model, { actor, ...(reason ? { reason } : {}) }, now.toISOString(), STALE_SENDING_MS);
+		if (r.outcome === "busy") throw conflict("该收件人的推送正在进行中，请稍后再试 (a push for this recipient is in progress)", { record: r.record });
+		if (r.outcome === "failed") await surfaceFailures(m, [{ recipientId, error: r.entry.error, channel: r.entry.kind }], actor, now);
+		return { month: m, recipientId, channel: "push" as const, ...r };
 	};
 
 	/** The month's delivery records with the recipient's name and address, and active recipients not sent to yet. */
@@ -629,25 +665,51 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			};
 		});
 		const recorded = new Set(records.map((d) => d.recipientId));
-		const notYet = all.filter((r) => r.active && !recorded.has(r.id)).map((r) => ({ recipientId: r.id, name: r.name, email: r.email, scopeOrgId: r.scopeOrgId }));
-		return { month, deliveries: rows, notYet };
+		const notYet = all.filter((r) => r.active && r.email && !recorded.has(r.id)).map((r) => ({ recipientId: r.id, name: r.name, email: r.email, scopeOrgId: r.scopeOrgId }));
+		// Group-robot pushes: their own records (PUSH#<month>), shown beside the email ones with the robot's masked hint.
+		const pushes = (await push.deliveries.list(month)).map((d: DeliveryRecord) => {
+			const r = byId.get(d.recipientId);
+			const { claimToken: _token, ...rest } = d;
+			return {
+				...rest,
+				...(r ? { name: r.name, scopeOrgId: r.scopeOrgId, locale: r.locale, ...(r.webhook ? { webhook: r.webhook } : {}) } : {}),
+				stuck: d.status === "sending" && now.getTime() - Date.parse(d.claimedAt) > STALE_SENDING_MS,
+			};
+		});
+		return { month, deliveries: rows, notYet, pushes };
 	};
 
 	// Recipients, with an audit trail (who changed the list of people who get the leaders' email).
 	const recipientAdmin = {
 		list: () => recipients.list(),
+		// The robot's URL and secret go to the secret store (push/secret-store.ts); the item and the audit keep only its hint.
 		create: async (by: string, input: RecipientInput) => {
-			const r = await recipients.create(input);
-			await audit.record({ at: app.now().toISOString(), by, action: "recipient.create", target: r.id, detail: { email: r.email, scopeOrgId: r.scopeOrgId } });
+			const { fields, writeSecret } = await push.prepare(input, null);
+			const r = await recipients.create(fields);
+			if (writeSecret) {
+				try {
+					await writeSecret(r.id);
+				} catch (err) {
+					await recipients.remove(r.id).catch(() => {});
+					throw err;
+				}
+			}
+			await audit.record({ at: app.now().toISOString(), by, action: "recipient.create", target: r.id, detail: { email: r.email, webhook: r.webhook?.hint, scopeOrgId: r.scopeOrgId } });
 			return r;
 		},
 		update: async (by: string, id: string, input: RecipientInput) => {
-			const r = await recipients.update(id, input);
-			await audit.record({ at: app.now().toISOString(), by, action: "recipient.update", target: id, detail: { email: r.email, scopeOrgId: r.scopeOrgId, active: r.active } });
+			const existing = await recipients.get(id);
+			if (!existing) throw notFound(`Recipient ${id} not found`);
+			const { fields, writeSecret, removeSecret } = await push.prepare(input, existing);
+			await writeSecret?.(id);
+			const r = await recipients.update(id, fields);
+			if (removeSecret) await push.secrets.remove(id);
+			await audit.record({ at: app.now().toISOString(), by, action: "recipient.update", target: id, detail: { email: r.email, webhook: r.webhook?.hint ?? null, scopeOrgId: r.scopeOrgId, active: r.active } });
 			return r;
 		},
 		remove: async (by: string, id: string) => {
 			await recipients.remove(id);
+			await push.secrets.remove(id);
 			await audit.record({ at: app.now().toISOString(), by, action: "recipient.delete", target: id });
 		},
 	};
@@ -665,7 +727,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 		return { month, run, backfill };
 	};
 
-	return { compileFor, archive, archiveMonth, catchUp, listArchive, listArchiveFor, getArchived, runMonthly, resend, listDeliveries, recipients: recipientAdmin };
+	return { compileFor, archive, archiveMonth, catchUp, listArchive, listArchiveFor, getArchived, runMonthly, resend, resendPush, listDeliveries, recipients: recipientAdmin };
 };
 
 export type SummaryService = ReturnType<typeof createSummaryService>;

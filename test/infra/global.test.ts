@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routeKey, routes } from "../../functions/routes";
-import { allStrings, logicalId, ofType, type Synthesized, statements, synth } from "./synth";
+import { expectPushSecretGrants } from "./push-secrets";
+import { allStrings, logicalId, ofType, routeFunctions, type Synthesized, statements, synth } from "./synth";
 
 const PROD = {
 	stage: "prod",
@@ -123,6 +124,15 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		expect(byKey.get("GET /api/health")?.AuthorizationType).toBe("NONE");
 	});
 
+	it("sends each route to the function routes.ts names: user admin and workbook transfer to functions of their own", () => {
+		const targets = routeFunctions(s);
+		for (const route of routes.filter((r) => r.fn !== "oidc")) expect(targets.get(routeKey(route)), routeKey(route)).toBe(route.fn);
+		expect(targets.get("POST /api/admin/users")).toBe("users");
+		expect(targets.get("POST /api/imports")).toBe("imports");
+		expect(targets.get("GET /api/exports")).toBe("imports");
+		expect(targets.get("PUT /api/admin/units/{unitId}")).toBe("admin");
+	});
+
 	it("trusts the Cognito user pool's issuer and the web client as audience", () => {
 		const poolId = logicalId(s, s.stack.auth.userPool as never);
 		const clientId = logicalId(s, s.stack.auth.userPoolClient as never);
@@ -204,16 +214,24 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		s.template.hasResourceProperties("AWS::SES::EmailIdentity", { EmailIdentity: "mail.example.org" });
 	});
 
-	it("lets the summaries function (reminders) read the user directory, and only the admin function change it", () => {
-		const roleId = (name: "admin" | "summaries") => logicalId(s, s.stack.functions[name]?.role as never);
-		const cognitoActions = (name: "admin" | "summaries") =>
+	it("lets the summaries function manage and the job read the group-robot webhook secrets, under the stack's prefix only", () => {
+		expectPushSecretGrants(s);
+	});
+
+	it("lets the summaries function (reminders) read the user directory, and only the users function change it", () => {
+		const roleId = (name: "admin" | "users" | "imports" | "summaries" | "summary-job") => logicalId(s, s.stack.functions[name]?.role as never);
+		const cognitoActions = (name: "admin" | "users" | "imports" | "summaries" | "summary-job") =>
 			ofType(s, "AWS::IAM::Policy")
 				.filter((p) => (p.props.Roles as { Ref: string }[]).some((r) => r.Ref === roleId(name)))
 				.flatMap((p) => (p.props.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((x) => x.Action))
 				.filter((a) => a.startsWith("cognito-idp:"))
 				.sort();
 		expect(cognitoActions("summaries")).toEqual(["cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsers"]);
-		expect(cognitoActions("admin")).toContain("cognito-idp:AdminCreateUser");
+		// The scheduled job's reminders and feedback cards look up each unit's reporters too, and change nothing.
+		expect(cognitoActions("summary-job")).toEqual(["cognito-idp:AdminListGroupsForUser", "cognito-idp:ListUsers"]);
+		expect(cognitoActions("users")).toContain("cognito-idp:AdminCreateUser");
+		expect(cognitoActions("admin")).toEqual([]);
+		expect(cognitoActions("imports")).toEqual([]);
 		const adminFn = ofType(s, "AWS::Lambda::Function").find((f) => f.id === logicalId(s, s.stack.functions.admin as never));
 		const adminEnv = (adminFn?.props.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
 		expect(adminEnv?.TABLE_NAME).toBeDefined();
@@ -303,7 +321,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		const alarms = ofType(s, "AWS::CloudWatch::Alarm");
 		for (const a of alarms) expect(a.props.AlarmActions).toEqual([{ Ref: topicId }]);
 		const byMetric = (name: string) => alarms.filter((a) => a.props.MetricName === name);
-		expect(byMetric("Errors")).toHaveLength(8); // catalog, submissions, analytics, reports, admin, summaries, summary-job, seed
+		expect(byMetric("Errors")).toHaveLength(10); // catalog, submissions, analytics, reports, admin, users, imports, summaries, summary-job, seed
 		expect(byMetric("5xx")).toHaveLength(1);
 		expect(byMetric("ApiThrottled")).toHaveLength(1);
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
@@ -323,7 +341,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 
 	it("gives every function Node 24 on ARM, source maps, Powertools settings and the config variables", () => {
 		const fns = ofType(s, "AWS::Lambda::Function").filter((f) => (f.props.Handler as string) === "index.handler" && f.props.Runtime === "nodejs24.x");
-		expect(fns).toHaveLength(8); // the API's six (no oidc with Cognito), the job and the seed
+		expect(fns).toHaveLength(10); // the API's eight (no oidc with Cognito), the job and the seed
 		for (const f of fns) {
 			expect(f.props.Architectures).toEqual(["arm64"]);
 			expect(f.props.TracingConfig).toEqual({ Mode: "Active" });

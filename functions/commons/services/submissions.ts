@@ -2,10 +2,11 @@
 // approval and return, admin reopen. Orchestrates the pure rules (core/) and the repository.
 import type { FormView, SubmissionView } from "../../core/api-types";
 import { createHash } from "node:crypto";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { type CatalogIndex, formElements } from "../../core/catalog-index";
 import { deadline, isFutureMonth, isMonth, isYear, lockDate, previousMonths } from "../../core/periods";
 import type { DataElement, Principal, Submission, ValidationIssue, ValueMap } from "../../core/types";
+import { validationHistory } from "../../core/rolling";
 import { validateSubmission } from "../../core/validation";
 import { changedCodes, isLate, lockState, statusAfterReopen, statusAfterReview, statusAfterWrite } from "../../core/workflow";
 import type { App } from "../app";
@@ -17,34 +18,33 @@ import { IdempotentReplayError, type StoredSubmission, VersionConflictError, typ
 // ---------------------------------------------------------------------------------------------
 // Edge schemas
 
-const valueSchema = z.union([z.number({ error: "必须是数字 (must be a number)" }).finite({ error: "必须是有限数字 (must be finite)" }), z.null()], {
+// zod 4 numbers are finite: Infinity and NaN fail the type check (JSON cannot carry them anyway).
+const valueSchema = z.union([z.number({ error: "必须是数字 (must be a number)" }), z.null()], {
 	error: "必须是数字或 null (must be a number or null)",
 });
 
-export const submissionBodySchema = z
-	.object({
-		values: z
-			.unknown()
+export const submissionBodySchema = z.strictObject({
+	values: z.pipe(
+		z.unknown().check(
 			// JSON.parse keeps "__proto__" as an own key, but a record schema would drop it silently.
-			.superRefine((v, ctx) => {
+			z.superRefine((v, ctx) => {
 				if (v !== null && typeof v === "object" && Object.hasOwn(v, "__proto__")) {
 					ctx.addIssue({ code: "custom", message: "未知数据项 (unknown data element)", path: ["__proto__"] });
 				}
-			})
-			.pipe(
-				z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad element code)" }), valueSchema, {
-					error: "values 必须是对象 (values must be an object)",
-				}),
-			),
-		comment: z.string().max(2000, { error: "备注最多2000字 (comment too long)" }).optional(),
-		action: z.enum(["save", "submit"], { error: "action 必须是 save 或 submit (action must be save or submit)" }),
-	})
-	.strict();
+			}),
+		),
+		z.record(z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/, { error: "指标代码格式错误 (bad element code)" })), valueSchema, {
+			error: "values 必须是对象 (values must be an object)",
+		}),
+	),
+	comment: z.optional(z.string().check(z.maxLength(2000, { error: "备注最多2000字 (comment too long)" }))),
+	action: z.enum(["save", "submit"], { error: "action 必须是 save 或 submit (action must be save or submit)" }),
+});
 export type SubmissionBody = z.infer<typeof submissionBodySchema>;
 
-export const reviewBodySchema = z
-	.object({ comment: z.string().trim().max(2000, { error: "意见最多2000字 (comment too long)" }).optional() })
-	.strict();
+export const reviewBodySchema = z.strictObject({
+	comment: z.optional(z.string().check(z.trim(), z.maxLength(2000, { error: "意见最多2000字 (comment too long)" }))),
+});
 export type ReviewBody = z.infer<typeof reviewBodySchema>;
 
 /** If-Match carries the version the client last read: `3`, `"3"` or `W/"3"`. */
@@ -94,6 +94,12 @@ export interface PutInput {
 	idempotencyKey?: string;
 	/** Recorded as the version's action instead of save/submit (bulk imports keep their own label in history). */
 	source?: "import";
+	/**
+	 * The unit's monthly figures of the 12 months before `period` as they stand when this write commits. A bulk
+	 * import applying a unit's months in order already holds them, so put() skips the history Query and the
+	 * idempotency read (a replay is still caught: the commit's condition on the idempotency record).
+	 */
+	history?: { period: string; values: ValueMap }[];
 }
 
 export interface PutResult {
@@ -112,9 +118,15 @@ export const createSubmissionService = (app: App) => {
 		return { months, subs: subs.filter((s) => isMonth(s.period)) };
 	};
 
-	const validateAgainstHistory = (elements: DataElement[], rules: CatalogIndex["catalog"]["rules"], hist: { months: string[]; subs: StoredSubmission[] }, values: ValueMap, action: "save" | "submit") => {
-		const { months, subs } = hist;
-		const byPeriod = new Map(subs.map((s) => [s.period, s.values]));
+	const validateAgainstHistory = (
+		elements: DataElement[],
+		rules: CatalogIndex["catalog"]["rules"],
+		hist: { months: string[]; subs?: { period: string; values: ValueMap }[]; byPeriod?: Map<string, ValueMap> },
+		values: ValueMap,
+		action: "save" | "submit",
+	) => {
+		const { months } = hist;
+		const byPeriod = hist.byPeriod ?? new Map((hist.subs ?? []).map((s) => [s.period, s.values]));
 		const history: Record<string, number[]> = {};
 		for (const el of elements) {
 			const series = months.map((m) => byPeriod.get(m)?.[el.code]).filter((v): v is number => typeof v === "number");
@@ -132,15 +144,18 @@ export const createSubmissionService = (app: App) => {
 		const { elements } = formFor(idx, unitId, period, now);
 		const scope = `${principal.sub}|PUT|${unitId}|${period}`;
 		const requestHash = hashRequest([body, input.ifMatch ?? null]);
-		// Everything the write needs is read in one round: a replayed request, the 12-month history for the
-		// outlier rules, the current submission and the unit's stock-year record (each was one serial read).
-		const [prior, hist, firstRead] = await Promise.all([
-			input.idempotencyKey ? repo.getIdempotency(scope, input.idempotencyKey) : null,
-			history12(idx, unitId, period),
-			// A transient failure here is not an error yet: the attempt below reads again inside withRetry.
-			repo.readForWrite(unitId, period).catch((): null => null),
-		]);
+		const given = input.history && isMonth(period) ? { months: previousMonths(period, 12), subs: input.history.filter((s) => isMonth(s.period)) } : null;
+		// Everything else the write needs is read in one BatchGetItem: the current submission, the unit's stock-year
+		// records and rolling item (the outlier rules' history), and a replayed request when a key was sent.
+		const idempotency = input.idempotencyKey && !input.history ? { scope, key: input.idempotencyKey } : undefined;
+		// A transient failure here is not an error yet: the attempt below reads again inside withRetry.
+		const firstRead = await repo.readForWrite(unitId, period, idempotency ? { idempotency } : {}).catch((): null => null);
+		const prior = idempotency ? (firstRead ? (firstRead.idempotency ?? null) : await repo.getIdempotency(scope, idempotency.key)) : null;
 		if (prior) return replay(prior, requestHash);
+		// The rolling item answers when it reaches back 12 months; a unit without one yet (data written before
+		// rolling items) or an edit of an older month Queries the 12 months as before.
+		const rolled = !given && firstRead?.rolling && firstRead.rolling.ver > 0 ? validationHistory(firstRead.rolling.roll, period) : null;
+		const hist = given ?? rolled ?? (await history12(idx, unitId, period));
 		// Only the form's own elements; null (not reported) is kept distinct from 0.
 		const values: ValueMap = {};
 		for (const el of elements) values[el.code] = null;
@@ -161,7 +176,7 @@ export const createSubmissionService = (app: App) => {
 		// The first attempt uses the read above; a retry (after a transaction conflict) reads afresh.
 		let snapshot: WriteSnapshot | null = firstRead;
 		const attempt = async (): Promise<PutResult> => {
-			const { before, stockYears } = snapshot ?? (await repo.readForWrite(unitId, period));
+			const { before, stockYears, rolling } = snapshot ?? (await repo.readForWrite(unitId, period));
 			snapshot = null;
 			if (input.ifMatch !== undefined && (before?.version ?? 0) !== input.ifMatch) {
 				throw new AppError("conflict", "数据已被他人修改，请刷新后重试 (stale version; reload and retry)", undefined, { currentVersion: before?.version ?? 0 });
@@ -207,6 +222,7 @@ export const createSubmissionService = (app: App) => {
 				version,
 				now: at,
 				...(stockYears ? { stockYears } : {}),
+				...(rolling ? { rolling } : {}),
 				...(input.idempotencyKey ? { idempotency: { scope, key: input.idempotencyKey, record: { requestHash, statusCode, body: view } } } : {}),
 			});
 			return { status: statusCode, body: view, replayed: false };
