@@ -70,6 +70,7 @@ const fields = {
 	APPROVED_ONLY: withDefault(oneOf(["true", "false"]), "false"),
 	DEADLINE_DAY: withDefault(wholeNumber(1, 31), "10"),
 	LOCK_DAY: withDefault(wholeNumber(1, 31), "20"),
+	IMPORT_BUDGET_MS: withDefault(wholeNumber(1_000, 28_000), "20000"),
 	MAIL_TRANSPORT: optional(oneOf(["ses", "smtp"])),
 	MAIL_FROM: optional(text),
 	SES_CONFIGURATION_SET: optional(text),
@@ -175,6 +176,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 		/** Day of the following month a form is due, and the day it locks. */
 		deadlineDay: e.DEADLINE_DAY,
 		lockDay: e.LOCK_DAY,
+		/** How long one POST /api/imports applies rows before it pauses, resumable (API Gateway answers at 29 s). */
+		importBudgetMs: e.IMPORT_BUDGET_MS,
 		/** Mail: ses | smtp. */
 		mailTransport: e.MAIL_TRANSPORT ?? "smtp",
 		get mailFrom(): string {

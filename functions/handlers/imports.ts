@@ -1,6 +1,7 @@
 // Lambda: workbook imports (.xlsx / .csv, with dry run and resumable, idempotent jobs) and exports. Its own
 // function so the workbook reader and writer stay out of the admin function's cold start.
 import { getApp } from "../commons/app";
+import { config } from "../commons/config";
 import { contentDisposition, createHandler, parseWith } from "../commons/http";
 import { XLSX_CONTENT_TYPE } from "../commons/xlsx-write";
 import { createExportService } from "../imports/export-service";
@@ -8,7 +9,7 @@ import { createImportService } from "../imports/import-service";
 import { exportQuerySchema, importIdSchema, importQuerySchema } from "../imports/schemas";
 
 const app = getApp();
-const imports = createImportService(app);
+const imports = createImportService(app, { budgetMs: config.importBudgetMs });
 const exports = createExportService(app);
 
 export const handler = createHandler(

@@ -1,7 +1,10 @@
-// Bulk import and export end to end: HTTP → local gateway → the admin Lambda → DynamoDB Local.
+// Bulk import and export end to end: HTTP → local gateway → the imports Lambda → DynamoDB Local.
 // LOCK_DAY=31 keeps last month open whatever today's date, so a file can cover two months; a month three
-// back is locked.
+// back is locked. IMPORT_BUDGET_MS=28000 (the deploy's ceiling) because this suite shares two cores with the
+// others: the back-fill below took 18 s of its default 20 under that load. Whether a year's back-fill fits the
+// default budget is the bench's to measure (`npm run bench`, section import, which fails on a pause).
 process.env.LOCK_DAY = "31";
+process.env.IMPORT_BUDGET_MS = "28000";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createImportService } from "../../functions/imports/import-service";
