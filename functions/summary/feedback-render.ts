@@ -19,9 +19,7 @@ interface Words {
 	submission: (c: FeedbackCard) => string;
 	coverageNote: (name: string, rate: string, min: string) => string;
 	figures: string;
-	colIndicator: string;
 	colUnit: string;
-	colArea: string;
 	colDivision: string;
 	colTarget: string;
 	sinceLastMonth: string;
@@ -66,9 +64,7 @@ const zh: Words = {
 		`本月报表：${SUBMISSION_ZH[c.submission.status]}${c.submission.submittedAt ? `（提交于${formatBeijingTime(c.submission.submittedAt)}，北京时间${c.submission.onTime === false ? "，已逾期" : c.submission.onTime ? "，按时" : ""}）` : ""}。`,
 	coverageNote: (name, rate, min) => `${name}本月数据覆盖率${rate}，低于完整性阈值${min}：覆盖不足的数字标为“数据不完整”，为暂定值，不判断达标与否。`,
 	figures: "主要数字对照",
-	colIndicator: "指标",
 	colUnit: "本单位",
-	colArea: "所在垦区",
 	colDivision: "全师市",
 	colTarget: "规划目标",
 	sinceLastMonth: "较上月",
@@ -106,9 +102,7 @@ const en: Words = {
 		`This month's form: ${SUBMISSION_EN[c.submission.status]}${c.submission.submittedAt ? ` (submitted ${formatBeijingTime(c.submission.submittedAt)} Beijing time${c.submission.onTime === false ? ", late" : c.submission.onTime ? ", on time" : ""})` : ""}.`,
 	coverageNote: (name, rate, min) => `${name}: coverage this month is ${rate}, below the completeness threshold of ${min}; figures short of coverage are marked provisional and not judged.`,
 	figures: "Key figures",
-	colIndicator: "Indicator",
 	colUnit: "Your unit",
-	colArea: "垦区",
 	colDivision: "Division",
 	colTarget: "Target",
 	sinceLastMonth: "vs last month",
@@ -185,38 +179,47 @@ const badge = (status: IndicatorStatus, locale: Locale): string => pill(STATUS_C
 const button = (href: string, label: string, primary: boolean): string =>
 	`<td align="center" bgcolor="${primary ? "#0b3d91" : "#ffffff"}" style="background-color:${primary ? "#0b3d91" : "#ffffff"};border:1px solid #0b3d91;border-radius:4px"><a href="${safeUrl(href)}" target="_blank" style="${FONT};display:inline-block;padding:10px 20px;font-size:14px;font-weight:bold;color:${primary ? "#ffffff" : "#0b3d91"};text-decoration:none">${esc(label)}</a></td>`;
 
-const cell = (lines: string[], w: Words, extra = ""): string => {
-	const [first, ...rest] = lines;
-	const body = rest
-		.map((l) => (l === w.provisional ? `<br>${pill(STATUS_COLORS.provisional, `${STATUS_COLORS.provisional.symbol} ${l}`)}` : `<br><span style="${MUTED}">${esc(l)}</span>`))
-		.join("");
-	return `<td align="right" valign="top" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px;white-space:nowrap${extra}">${esc(first ?? "—")}${body}</td>`;
+/** One figure on the facts line: its label, the value (bold for the unit's own), then its notes in brackets. */
+const fact = (label: string, lines: string[], w: Words, locale: Locale, strong = false): string => {
+	const [first = "—", ...rest] = lines;
+	const value = strong ? `<strong>${esc(first)}</strong>` : esc(first);
+	const notes = rest.map((l) => (l === w.provisional ? ` ${pill(STATUS_COLORS.provisional, `${STATUS_COLORS.provisional.symbol} ${l}`)}` : `<span style="color:#57606a">${esc(locale === "en" ? ` (${l})` : `（${l}）`)}</span>`)).join("");
+	return `${esc(label)} ${value}${notes}`;
 };
 
+/**
+ * Each indicator as two rows: its name and the division's status, then the unit, its 垦区, the division and the
+ * target on one line that wraps. Five table columns did not fit a 390 px phone.
+ */
 const figuresHtml = (c: FeedbackCard, w: Words): string => {
 	if (c.rows.length === 0) return section(w.figures, para(w.noFigures, MUTED));
-	const th = (t: string, align = "right") => `<th align="${align}" style="${MUTED};font-weight:bold;color:#24292f;background-color:#f6f8fa;border-bottom:1px solid #d0d7de;padding:6px 6px">${esc(t)}</th>`;
+	const sep = esc(c.locale === "en" ? " · " : " ｜ ");
 	const rows = c.rows
-		.map(
-			(r) =>
-				`<tr><td valign="top" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(r.name)}</td>${cell(unitText(r, w, c.locale), w, ";font-weight:bold")}${c.area ? cell(figureText(r.area, r, w, c.locale), w) : ""}${cell(figureText(r.division, r, w, c.locale), w)}<td align="right" valign="top" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(r.target ?? "—")}${r.division.provisional ? "" : `<br>${badge(r.division.status, c.locale)}`}</td></tr>`,
-		)
+		.map((r) => {
+			const facts = [
+				fact(w.colUnit, unitText(r, w, c.locale), w, c.locale, true),
+				...(c.area ? [fact(c.area.name, figureText(r.area, r, w, c.locale), w, c.locale)] : []),
+				fact(w.colDivision, figureText(r.division, r, w, c.locale), w, c.locale),
+				`${esc(w.colTarget)} ${esc(r.target ?? "—")}`,
+			].join(sep);
+			return `<tr><td style="${TEXT};font-weight:bold;border-top:1px solid #eaeef2;padding:8px 6px 2px 0">${esc(r.name)}</td><td align="right" valign="top" style="${TEXT};border-top:1px solid #eaeef2;padding:8px 0 2px 6px">${r.division.provisional ? "" : badge(r.division.status, c.locale)}</td></tr><tr><td colspan="2" style="${MUTED};color:#24292f;padding:0 0 8px 0">${facts}</td></tr>`;
+		})
 		.join("");
 	const notes = [c.area, c.division].filter((s) => s?.provisional).map((s) => w.coverageNote(s?.name ?? "", formatPercent(s?.rate ?? 0), formatPercent(s?.threshold ?? 0, 0)));
 	return section(
 		w.figures,
-		`${notes.map((n) => `<p style="${TEXT};background-color:#fff8c5;border-left:4px solid #bf8700;padding:8px 10px;margin:0 0 8px 0">${esc(`⚠ ${n}`)}</p>`).join("")}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse"><tr>${th(w.colIndicator, "left")}${th(w.colUnit)}${c.area ? th(`${w.colArea}（${c.area.name}）`.replace("（", c.locale === "en" ? " (" : "（").replace("）", c.locale === "en" ? ")" : "）")) : ""}${th(w.colDivision)}${th(w.colTarget)}</tr>${rows}</table>${para(w.referenceNote, MUTED)}`,
+		`${notes.map((n) => `<p style="${TEXT};background-color:#fff8c5;border-left:4px solid #bf8700;padding:8px 10px;margin:0 0 8px 0">${esc(`⚠ ${n}`)}</p>`).join("")}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse">${rows}</table>${para(w.referenceNote, MUTED)}`,
 	);
 };
 
 const onTimeHtml = (c: FeedbackCard, w: Words): string => {
-	const cells = c.onTimeRecord
-		.map((m) => {
-			const s = STATE_STYLE[monthState(m)];
-			return `<td align="center" valign="top" style="background-color:${s.bg};border:1px solid #ffffff;padding:4px 2px"><div style="${FONT};font-size:11px;line-height:14px;color:#57606a">${esc(w.monthShort(m.period))}</div><div style="${FONT};font-size:14px;line-height:18px;font-weight:bold;color:${s.fg}">${esc(s.symbol)}</div><div style="${FONT};font-size:10px;line-height:13px;color:${s.fg}">${esc(w.monthState[monthState(m)])}</div></td>`;
-		})
-		.join("");
-	return section(w.onTime, `${para(w.onTimeLine(c))}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>${cells}</tr></table>`);
+	const cells = c.onTimeRecord.map((m) => {
+		const s = STATE_STYLE[monthState(m)];
+		return `<td align="center" valign="top" width="16%" style="background-color:${s.bg};border:1px solid #ffffff;padding:4px 2px"><div style="${FONT};font-size:11px;line-height:14px;color:#57606a">${esc(w.monthShort(m.period))}</div><div style="${FONT};font-size:14px;line-height:18px;font-weight:bold;color:${s.fg}">${esc(s.symbol)}</div><div style="${FONT};font-size:10px;line-height:13px;color:${s.fg}">${esc(w.monthState[monthState(m)])}</div></td>`;
+	});
+	// Two rows of six months: twelve cells in one row were wider than a 390 px phone in English.
+	const rows = [cells.slice(0, 6), cells.slice(6)].filter((r) => r.length).map((r) => `<tr>${r.join("")}</tr>`).join("");
+	return section(w.onTime, `${para(w.onTimeLine(c))}<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${rows}</table>`);
 };
 
 export function renderFeedbackCard(c: FeedbackCard, options: { greetingName?: string } = {}): FeedbackMail {
@@ -245,7 +248,7 @@ export function renderFeedbackCard(c: FeedbackCard, options: { greetingName?: st
 	if (c.rows.length === 0) L.push(w.noFigures);
 	for (const r of c.rows) {
 		const parts = [`${w.colUnit} ${unitText(r, w, c.locale).join(c.locale === "en" ? ", " : "，")}`];
-		if (c.area) parts.push(`${w.colArea} ${figureText(r.area, r, w, c.locale).join(c.locale === "en" ? ", " : "，")}`);
+		if (c.area) parts.push(`${c.area.name} ${figureText(r.area, r, w, c.locale).join(c.locale === "en" ? ", " : "，")}`);
 		parts.push(`${w.colDivision} ${figureText(r.division, r, w, c.locale).join(c.locale === "en" ? ", " : "，")}`);
 		if (r.target) parts.push(`${w.colTarget} ${r.target}`);
 		L.push(`- ${r.name}${sep}${parts.join(c.locale === "en" ? "; " : "；")}`);

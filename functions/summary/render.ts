@@ -72,10 +72,8 @@ type Words = {
 	overview: string;
 	trends: string;
 	allIndicators: string;
-	colIndicator: string;
 	colValue: string;
 	colTarget: string;
-	colStatus: string;
 	expectedNow: string;
 	sinceLastMonth: string;
 	reporting: string;
@@ -118,10 +116,8 @@ const zh: Words = {
 	overview: "指标状态总览",
 	trends: "重点约束性指标走势",
 	allIndicators: "全部指标",
-	colIndicator: "指标",
 	colValue: "当前值",
 	colTarget: "规划目标",
-	colStatus: "状态",
 	expectedNow: "进度期望",
 	sinceLastMonth: "较上月",
 	reporting: "填报情况",
@@ -169,10 +165,8 @@ const en: Words = {
 	overview: "Status overview",
 	trends: "Binding indicators: trend",
 	allIndicators: "All indicators",
-	colIndicator: "Indicator",
 	colValue: "Value",
 	colTarget: "Target",
-	colStatus: "Status",
 	expectedNow: "Plan path",
 	sinceLastMonth: "vs last month",
 	reporting: "Reporting",
@@ -249,7 +243,8 @@ const bulletList = (items: string[]): string =>
 		)
 		.join("")}</table>`;
 
-const indicatorFacts = (i: SummaryIndicator, w: Words, locale: Locale): string => {
+/** The facts of one indicator in reading order: value, plan path, target, the move since last month, caveats. */
+const factParts = (i: SummaryIndicator, w: Words, locale: Locale): string[] => {
 	const parts = [
 		`${w.colValue} ${withUom(i.value, i.decimals, i.uom, locale)}`,
 		`${w.expectedNow} ${withUom(i.expected, i.decimals, i.uom, locale)}`,
@@ -257,7 +252,14 @@ const indicatorFacts = (i: SummaryIndicator, w: Words, locale: Locale): string =
 	];
 	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
 	parts.push(...valueNotes(i, w));
-	return esc(parts.join(locale === "en" ? " · " : " ｜ "));
+	return parts;
+};
+const factSeparator = (locale: Locale): string => (locale === "en" ? " · " : " ｜ ");
+
+/** The facts line in HTML: the value in bold, the rest plain; wraps freely (never wider than a phone). */
+const indicatorFacts = (i: SummaryIndicator, w: Words, locale: Locale): string => {
+	const [value = "", ...rest] = factParts(i, w, locale);
+	return [`<strong>${esc(value)}</strong>`, ...rest.map(esc)].join(esc(factSeparator(locale)));
 };
 
 /** The top of the email when coverage is short: says so and names the units still missing. */
@@ -310,20 +312,18 @@ const overviewHtml = (m: SummaryModel, w: Words, img: string): string => {
 const imageTag = (chart: ChartImage, src: string): string =>
 	`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr><td style="padding:10px 0 0 0"><img src="${esc(src)}" width="${esc(chart.width)}" alt="${esc(chart.alt)}" style="display:block;width:100%;max-width:${esc(chart.width)}px;height:auto;border:0;outline:none;text-decoration:none"></td></tr></table>`;
 
+/**
+ * Every indicator as two rows: its name, nature and status, then its facts on a line that wraps. Four table
+ * columns did not fit a 390 px phone (names broke every four characters and the page scrolled sideways).
+ */
 const indicatorTable = (m: SummaryModel, w: Words): string => {
-	const th = (t: string, align = "left") =>
-		`<th align="${align}" style="${MUTED};font-weight:bold;color:#24292f;background-color:#f6f8fa;border-bottom:1px solid #d0d7de;padding:6px 6px">${esc(t)}</th>`;
 	const rows = m.indicators
-		.map((i) => {
-			const notes = [...(i.changeSinceLastMonth === null ? [] : [`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`]), ...valueNotes(i, w)];
-			const change = notes.map((n) => `<br><span style="${MUTED}">${esc(n)}</span>`).join("");
-			return `<tr><td style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.name)}<br>${natureBadge(i.nature, m.locale)}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px;white-space:nowrap">${esc(withUom(i.value, i.decimals, i.uom, m.locale))}${change}</td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${esc(i.target ?? "—")}<br><span style="${MUTED}">${esc(`${w.expectedNow} ${formatNumber(i.expected, i.decimals)}`)}</span></td><td align="right" style="${TEXT};font-size:13px;border-bottom:1px solid #eaeef2;padding:6px 6px">${statusBadge(i.status, m.locale)}</td></tr>`;
-		})
+		.map(
+			(i) =>
+				`<tr><td style="${TEXT};font-size:14px;font-weight:bold;border-top:1px solid #eaeef2;padding:8px 6px 2px 0">${esc(i.name)}&nbsp;${natureBadge(i.nature, m.locale)}</td><td align="right" valign="top" style="${TEXT};border-top:1px solid #eaeef2;padding:8px 0 2px 6px">${statusBadge(i.status, m.locale)}</td></tr><tr><td colspan="2" style="${MUTED};color:#24292f;padding:0 0 8px 0">${indicatorFacts(i, w, m.locale)}</td></tr>`,
+		)
 		.join("");
-	return section(
-		w.allIndicators,
-		`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse"><tr>${th(w.colIndicator)}${th(w.colValue, "right")}${th(w.colTarget, "right")}${th(w.colStatus, "right")}</tr>${rows}</table>`,
-	);
+	return section(w.allIndicators, `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse">${rows}</table>`);
 };
 
 const unitLines = (title: string, lines: string[], w: Words, accent: string): string =>
@@ -486,12 +486,7 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 	return `${L.join("\n")}\n`;
 }
 
-const indicatorFactsText = (i: SummaryIndicator, w: Words, locale: Locale): string => {
-	const parts = [`${w.colValue} ${withUom(i.value, i.decimals, i.uom, locale)}`, `${w.expectedNow} ${withUom(i.expected, i.decimals, i.uom, locale)}`, `${w.colTarget} ${i.target ?? "—"}`];
-	if (i.changeSinceLastMonth !== null) parts.push(`${w.sinceLastMonth} ${formatSigned(i.changeSinceLastMonth, i.decimals)}`);
-	parts.push(...valueNotes(i, w));
-	return parts.join(locale === "en" ? " · " : " ｜ ");
-};
+const indicatorFactsText = (i: SummaryIndicator, w: Words, locale: Locale): string => factParts(i, w, locale).join(factSeparator(locale));
 
 // ---------------------------------------------------------------------------
 

@@ -166,7 +166,7 @@ describe("unit feedback cards", () => {
 		expect(lines.length).toBeGreaterThan(0);
 		for (const l of lines) {
 			expect(l).toMatch(/全师市 [^；]*(数据不完整|—)/);
-			expect(l).not.toMatch(/(所在垦区|全师市) [^；]*较上月/);
+			expect(l).not.toMatch(/(塔里木垦区|全师市) [^；]*较上月/);
 		}
 		expect(t33.text).toMatch(/塔里木垦区本月数据覆盖率\d+\.\d%，低于完整性阈值90%/);
 		expect(t33.text).toMatch(/近12个月共上报2次，其中按时2次/);

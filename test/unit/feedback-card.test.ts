@@ -86,8 +86,8 @@ describe("feedback card: figures", () => {
 		expect(beds?.area?.change).toBeCloseTo(0.5, 9);
 
 		const mail = renderFeedbackCard(card);
-		expect(mail.text).toContain("所在垦区 9.99人，数据不完整");
-		expect(mail.text).not.toContain("所在垦区 9.99人，较上月");
+		expect(mail.text).toContain("塔里木垦区 9.99人，数据不完整");
+		expect(mail.text).not.toContain("塔里木垦区 9.99人，较上月");
 		expect(mail.text).toContain("塔里木垦区本月数据覆盖率60.0%，低于完整性阈值90%");
 		expect(mail.html).toContain("数据不完整");
 	});
@@ -159,7 +159,7 @@ describe("feedback card: the mail", () => {
 
 		expect(mail.subject).toBe("Health plan monitoring: Regiment 33 hospital feedback, June 2025");
 		expect(mail.html).toContain('<html lang="en">');
-		expect(mail.text).toContain("垦区 9.99 per 10,000, Provisional (incomplete)");
+		expect(mail.text).toContain("Tarim 9.99 per 10,000, Provisional (incomplete)");
 		expect(mail.text).toContain("Tarim: coverage this month is 60.0%, below the completeness threshold of 90%");
 		expect(mail.text).not.toMatch(/较上月|未报|数据不完整|本单位|按时/);
 	});
