@@ -32,6 +32,13 @@ export interface Scenario {
 	/** Indicator cards on a dashboard: one /series request each for the sparklines (web/src/routes/+page.svelte). */
 	cardsPerView: number;
 	summaryRecipients: number;
+	/** Of the summary recipients, those with a WeCom/DingTalk group robot (one push each, its secret read once). */
+	pushRecipients: number;
+	/** Reporters per unit: each gets the unit feedback card, and reminders while the unit is missing. */
+	reportersPerUnit: number;
+	/** Aggregate rebuilds a month (a data element or indicator changed), each over this many years. */
+	rebuildsPerMonth: number;
+	rebuildYears: number;
 	/** Table size after a year, GB. */
 	storageGB: number;
 }
@@ -49,6 +56,27 @@ const RRU_PER_WRITE = 1 + 1 + 2 + 1;
 const RRU_PER_UNIT_SUMMARY = 0.5;
 const RRU_PER_PROGRESS = 10; // ~20 aggregate items (months to date, year, yearly, base year), eventually consistent
 const RRU_PER_SERIES = 6;
+// Scheduled notices (functions/summary/reminders.ts, feedback.ts): a notice is claimed and marked on its own item
+// (2 × 1 WRU) and sent through SES. Before the deadline ~30 % of units are still missing, after it ~10 %, ~5 % of
+// forms are returned; the overdue notice also goes to the unit's 垦区 approver.
+const BEFORE_SHARE = 0.3;
+const OVERDUE_SHARE = 0.1;
+const RETURN_SHARE = 0.05;
+const WRU_PER_NOTICE = 2;
+// The feedback card per unit: the unit's progress this month and last (2 × RRU_PER_PROGRESS, judged: false), its
+// 12 months of statuses (one Query, ~6 RRU); the 垦区 and division reports are read once per run. ~60 ms of compute.
+const RRU_PER_CARD = 2 * 10 + 6;
+const CARD_MS = 60;
+// A group-robot push: a claim and a mark (2 WRU), one GetSecretValue, one HTTPS POST (~300 ms of waiting).
+const PUSH_MS = 300;
+// The rebuild (functions/metadata/rebuild.ts) per year: each unit's submissions and stock-year record read
+// strongly consistent (12 × 2 KB ≈ 7 RRU) three times (find the years, recompute, verify), each org's aggregate
+// items (~17 × 5 KB ≈ 22 RRU) twice; writes of the items that differ, at most every aggregate item (5 WRU each)
+// and every stock-year record (1 WRU). ~5 ms of compute per unit-year.
+const RRU_PER_UNIT_YEAR_REBUILD = 3 * 7;
+const WRU_PER_UNIT_YEAR_REBUILD = 1;
+const AGG_ITEMS_PER_ORG_YEAR = 17;
+const REBUILD_MS_PER_UNIT_YEAR = 5;
 const LAMBDA_MS = 80; // warm request at 1,024 MB
 const LAMBDA_GB = 1;
 const LOG_KB_PER_INVOCATION = 1.5; // START/END/REPORT + one structured line
@@ -68,7 +96,22 @@ export const costOf = (s: Scenario) => {
 		otherCalls * RRU_PER_PROGRESS +
 		// Summary job: per scope, progress ×2 + completeness, and each unit's rolling item (tracer part).
 		Math.min(s.summaryRecipients, 50) * 40 + s.units * RRU_PER_UNIT_SUMMARY;
-	const gbs = api * (LAMBDA_MS / 1000) * LAMBDA_GB + 60 * 2; // + the monthly summary job (~60 s at 2 GB)
+	// Scheduled notices, feedback cards, pushes and rebuilds (bench/lib/cost-model.ts header comments).
+	const reporters = s.units * s.reportersPerUnit;
+	const notices = reporters * (BEFORE_SHARE + OVERDUE_SHARE + RETURN_SHARE) + s.units * OVERDUE_SHARE; // + the 垦区 approver
+	const cards = reporters;
+	const orgs = Math.ceil(s.units / 8) + 1; // 垦区 of ~8 units, and the division
+	const rebuildUnitYears = s.rebuildsPerMonth * s.rebuildYears * s.units;
+	const rebuildOrgYears = s.rebuildsPerMonth * s.rebuildYears * orgs;
+	const noticeWru = (notices + cards + s.pushRecipients) * WRU_PER_NOTICE;
+	const noticeRru = s.units * RRU_PER_CARD;
+	const rebuildRru = rebuildUnitYears * RRU_PER_UNIT_YEAR_REBUILD + rebuildOrgYears * 2 * AGG_ITEMS_PER_ORG_YEAR * 1.25;
+	const rebuildWru = rebuildUnitYears * WRU_PER_UNIT_YEAR_REBUILD + rebuildOrgYears * AGG_ITEMS_PER_ORG_YEAR * 5;
+	const gbs =
+		api * (LAMBDA_MS / 1000) * LAMBDA_GB +
+		60 * 2 + // the monthly summary job (~60 s at 2 GB)
+		(s.units * CARD_MS + s.pushRecipients * PUSH_MS) / 1000 * 2 + // cards and pushes in the same job
+		(rebuildUnitYears * REBUILD_MS_PER_UNIT_YEAR) / 1000; // rebuild steps, at 1 GB
 	const logsGB = ((api + 1) * LOG_KB_PER_INVOCATION) / 1024 / 1024;
 	const pageLoads = s.viewers * s.viewsPerViewer * 0.2; // 80 % of opens hit the browser cache for immutable assets
 	const cdnGB = (pageLoads * 0.6) / 1024; // ~600 KB per cold load (JS, CSS, fonts, HTML)
@@ -79,6 +122,8 @@ export const costOf = (s: Scenario) => {
 		lambdaCompute: gbs * p.lambdaArmPerGbSecond,
 		dynamoWrites: (wru / 1e6) * p.dynamoWruPerMillion,
 		dynamoReads: (rru / 1e6) * p.dynamoRruPerMillion,
+		noticesAndPushes: ((noticeWru / 1e6) * p.dynamoWruPerMillion + (noticeRru / 1e6) * p.dynamoRruPerMillion + ((notices + cards) / 1000) * p.sesPer1000 + (s.pushRecipients / 1e4) * p.secretApiPer10k + s.pushRecipients * p.secretPerMonth),
+		rebuild: (rebuildWru / 1e6) * p.dynamoWruPerMillion + (rebuildRru / 1e6) * p.dynamoRruPerMillion,
 		dynamoStorage: Math.max(0, s.storageGB - 25) * p.dynamoStoragePerGbMonth,
 		dynamoPitr: s.storageGB * p.dynamoPitrPerGbMonth,
 		s3CloudFront: Math.max(0, cdnGB - 1024) * p.cloudfrontPerGb + 0.01,
@@ -90,7 +135,19 @@ export const costOf = (s: Scenario) => {
 	const r2 = (x: number) => Math.round(x * 100) / 100;
 	return {
 		scenario: s,
-		counts: { apiCalls: api, lambdaGbSeconds: Math.round(gbs), wru: Math.round(wru), rru: Math.round(rru), logsGB: r2(logsGB), cdnGB: r2(cdnGB) },
+		counts: {
+			apiCalls: api,
+			lambdaGbSeconds: Math.round(gbs),
+			wru: Math.round(wru),
+			rru: Math.round(rru),
+			logsGB: r2(logsGB),
+			cdnGB: r2(cdnGB),
+			notices: Math.round(notices),
+			feedbackCards: cards,
+			pushes: s.pushRecipients,
+			rebuildWru: Math.round(rebuildWru),
+			rebuildRru: Math.round(rebuildRru),
+		},
 		usd: Object.fromEntries(Object.entries(lines).map(([k, v]) => [k, r2(v)])),
 		totalUSD: r2(total),
 		/** What the same month costs if the dashboard fetched all sparklines in one request (one /series batch). */
@@ -101,6 +158,6 @@ export const costOf = (s: Scenario) => {
 };
 
 export const scenarios = (cardsPerView: number): Scenario[] => [
-	{ name: "division (~22 units, ~40 users)", units: 22, viewers: 40, viewsPerViewer: 44, cardsPerView, summaryRecipients: 40, storageGB: 0.05 },
-	{ name: "50,000 units (~60,000 users)", units: 50_000, viewers: 10_000, viewsPerViewer: 22, cardsPerView, summaryRecipients: 2_000, storageGB: 12 },
+	{ name: "division (~22 units, ~40 users)", units: 22, viewers: 40, viewsPerViewer: 44, cardsPerView, summaryRecipients: 40, pushRecipients: 6, reportersPerUnit: 1.5, rebuildsPerMonth: 1, rebuildYears: 2, storageGB: 0.05 },
+	{ name: "50,000 units (~60,000 users)", units: 50_000, viewers: 10_000, viewsPerViewer: 22, cardsPerView, summaryRecipients: 2_000, pushRecipients: 300, reportersPerUnit: 1.5, rebuildsPerMonth: 1, rebuildYears: 2, storageGB: 12 },
 ];
