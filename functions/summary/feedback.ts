@@ -14,33 +14,26 @@ import type { ProgressReport } from "../core/api-types";
 import { defaultPlan } from "../core/catalog-index";
 import { addMonths, yearOf } from "../core/periods";
 import type { DataElement, Locale, OrgUnit } from "../core/types";
-import { type UserDirectory, userDirectoryFromConfig } from "../auth/user-directory";
+import { userDirectoryFromConfig } from "../auth/user-directory";
 import { UserStore } from "../auth/user-store";
 import type { App } from "../commons/app";
 import { AuditRepo } from "../commons/audit-repo";
 import { config } from "../commons/config";
-import { createTransport, type MailTransport } from "../commons/mail/index";
+import { createTransport } from "../commons/mail/index";
 import { logger } from "../commons/observability";
 import { mapPool } from "../commons/pool";
 import { createAnalyticsService } from "../commons/services/analytics";
 import { buildQualityFlags } from "./compile";
-import { type DeliveryLogger, type DeliveryStore, deliverSummaries } from "./deliver";
+import { type DeliveryLogger, deliverSummaries } from "./deliver";
 import { createDynamoDeliveryStore } from "./delivery-store";
 import { compileFeedbackCard, type FeedbackCard } from "./feedback-compile";
 import { renderFeedbackCard } from "./feedback-render";
-import { createNoticeSettingsStore, type NoticeSettingsStore } from "./notice-settings";
+import { createNoticeSettingsStore } from "./notice-settings";
+import type { ReminderDeps } from "./reminders";
 import { emitCount, QUALITY_ELEMENTS, qualityInputs } from "./service";
 
-export interface FeedbackDeps {
-	directory?: () => UserDirectory;
-	transport?: () => Promise<MailTransport>;
-	notices?: DeliveryStore;
-	settings?: NoticeSettingsStore;
-	logger?: DeliveryLogger;
-	sleep?: (ms: number) => Promise<void>;
-	/** Where EMF metric lines go (stdout in Lambda). */
-	metricSink?: (line: string) => void;
-}
+/** The same seams as the reminders': both are scheduled notices on the NOTICE claim. */
+export type FeedbackDeps = ReminderDeps;
 
 export interface FeedbackRunResult {
 	month: string;

@@ -28,6 +28,7 @@ import { config } from "../commons/config";
 import { AppError, conflict, notFound } from "../commons/errors";
 import { createTransport, type MailTransport } from "../commons/mail/index";
 
+/** What a scheduled notice run (reminders here, feedback cards in feedback.ts) can be given instead of the real thing. */
 export interface ReminderDeps {
 	directory?: () => UserDirectory;
 	transport?: () => Promise<MailTransport>;
