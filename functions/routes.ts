@@ -5,7 +5,7 @@ import type { AccessRule } from "./core/access";
 import type { Role } from "./core/types";
 
 /** The Lambda function that serves a route. One entry file per function under functions/handlers/. */
-export type FunctionName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "users" | "imports" | "summaries" | "oidc";
+export type FunctionName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "metadata" | "users" | "imports" | "summaries" | "oidc";
 
 export type HttpMethod = "GET" | "PUT" | "POST" | "PATCH" | "DELETE" | "ANY";
 
@@ -64,20 +64,21 @@ export const routes: RouteDef[] = [
 	{ method: "PUT", path: "/api/admin/plans/{planId}", fn: "admin", roles: ["admin"], scope: none },
 	{ method: "GET", path: "/api/admin/audit", fn: "admin", roles: ["admin"], scope: none },
 
-	// metadata without a deploy: elements, indicators, rules, aggregate rebuild, catalog transfer (issue 15)
-	{ method: "GET", path: "/api/admin/metadata", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/data-elements", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "PUT", path: "/api/admin/data-elements/{code}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/indicators", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "PUT", path: "/api/admin/indicators/{code}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/indicators/preview", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "PUT", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "DELETE", path: "/api/admin/validation-rules/{id}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/rebuild-aggregates", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "GET", path: "/api/admin/rebuild-aggregates/{jobId}", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "GET", path: "/api/admin/catalog/export", fn: "admin", roles: ["admin"], scope: none },
-	{ method: "POST", path: "/api/admin/catalog/import", fn: "admin", roles: ["admin"], scope: none },
+	// metadata without a deploy: elements, indicators, rules, aggregate rebuild, catalog transfer (issue 15): their own
+	// function, so the metadata service and the rebuild stay out of admin's cold start
+	{ method: "GET", path: "/api/admin/metadata", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/data-elements", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/data-elements/{code}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/indicators", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/indicators/{code}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/indicators/preview", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/validation-rules/{id}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "PUT", path: "/api/admin/validation-rules/{id}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "DELETE", path: "/api/admin/validation-rules/{id}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/rebuild-aggregates", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/rebuild-aggregates/{jobId}", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "GET", path: "/api/admin/catalog/export", fn: "metadata", roles: ["admin"], scope: none },
+	{ method: "POST", path: "/api/admin/catalog/import", fn: "metadata", roles: ["admin"], scope: none },
 
 	// monthly summaries (issue 6)
 	{ method: "GET", path: "/api/summaries", fn: "summaries", roles: ["approver", "leader", "admin"], scope: orgQuery },
@@ -101,4 +102,4 @@ export const routes: RouteDef[] = [
 /** `GET /api/forms/{unitId}/{period}`: the API Gateway route key, also set by the local gateway. */
 export const routeKey = (r: Pick<RouteDef, "method" | "path">): string => `${r.method} ${r.path}`;
 
-export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "reports", "admin", "users", "imports", "summaries", "oidc"];
+export const functionNames: FunctionName[] = ["catalog", "submissions", "analytics", "reports", "admin", "metadata", "users", "imports", "summaries", "oidc"];

@@ -116,13 +116,18 @@ export class HealthPlanStack extends Stack {
 			memorySize: 2048,
 			bundleFiles: SUMMARY_CHART_ASSETS,
 		}).bindTable(this.data.table, "read");
-		make("admin", "Admin: catalog and metadata edits, plans, reopen, aggregate checks and rebuilds, audit", {
+		make("admin", "Admin: units, plans, reopen, aggregate checks, audit", {
 			timeout: Duration.seconds(29),
 			memorySize: 1536,
 		}).bindTable(this.data.table, "readWrite");
-		// User admin and workbook transfer are functions of their own: only the users function holds the right
-		// to manage the user pool, and neither the Cognito admin client nor the workbook reader and writer weigh
-		// on the admin function's cold start (docs/performance.md).
+		// Metadata, user admin and workbook transfer are functions of their own: only the users function holds the
+		// right to manage the user pool, and neither the metadata service and rebuild, the Cognito admin client nor
+		// the workbook reader and writer weigh on the admin function's cold start (docs/performance.md). The
+		// rebuild runs within the request, as many years as fit: hence 29 s and admin's memory.
+		make("metadata", "Metadata: data elements, indicators, validation rules, aggregate rebuilds, catalog transfer", {
+			timeout: Duration.seconds(29),
+			memorySize: 1536,
+		}).bindTable(this.data.table, "readWrite");
 		const users = make("users", "Admin: users (list, create, change, disable)").bindTable(this.data.table, "readWrite");
 		this.auth.bindUserAdmin(users);
 		make("imports", "Workbook imports (.xlsx, .csv) and exports", {

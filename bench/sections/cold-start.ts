@@ -29,11 +29,11 @@ const packageOf = (path: string): string => {
 };
 
 /**
- * The functions behind the API, which the floor goals apply to: users and imports serve routes the admin
- * function served until they were split off, so the goal follows them. The summary functions (summaries,
+ * The functions behind the API, which the floor goals apply to: metadata, users and imports serve routes the
+ * admin function served until they were split off, so the goal follows them. The summary functions (summaries,
  * summary-job), reports, oidc and seed report against the same floor without a goal (floor.*All).
  */
-const API_FUNCTIONS = ["catalog", "submissions", "analytics", "admin", "users", "imports"];
+const API_FUNCTIONS = ["catalog", "submissions", "analytics", "admin", "metadata", "users", "imports"];
 
 const esbuildOptions = (name: string, outfile: string, external: string[], opts: { entry?: string; alias?: boolean } = {}): BuildOptions & { metafile: true } => ({
 	entryPoints: [opts.entry ?? join(root, "functions", "handlers", `${name}.ts`)],

@@ -1,7 +1,8 @@
-// Lambda: admin actions — verify aggregates, reopen a period, units, plans, audit, metadata. User admin
-// (functions/handlers/users.ts) and workbook imports and exports (functions/handlers/imports.ts) are their own
-// functions: each carries what only it needs (the Cognito admin client, the workbook reader and writer), which
-// keeps this one's bundle and cold start near the floor (docs/performance.md).
+// Lambda: admin actions — verify aggregates, reopen a period, units, plans, audit. User admin
+// (functions/handlers/users.ts), workbook imports and exports (functions/handlers/imports.ts) and metadata
+// (functions/handlers/metadata.ts) are their own functions: each carries what only it needs (the Cognito admin
+// client, the workbook reader and writer, the metadata service and rebuild), which keeps this one's bundle and
+// cold start near the floor (docs/performance.md).
 import * as z from "zod/mini";
 import { getApp } from "../commons/app";
 import { createHandler, parseWith, type RouteRequest } from "../commons/http";
@@ -9,7 +10,6 @@ import { createAdminService, planBodySchema, planCopySchema, reopenBodySchema, u
 import { createAnalyticsService } from "../commons/services/analytics";
 import { createSubmissionService } from "../commons/services/submissions";
 import { monthSchema, periodParamSchema, periodSchema, planIdSchema } from "../commons/schemas";
-import { createMetadataRoutes } from "../metadata/routes";
 
 const app = getApp();
 const admin = createAdminService(app);
@@ -39,7 +39,6 @@ export const handler = createHandler(
 			const q = parseWith(auditQuery, req.query);
 			return { body: { events: await admin.audit.list(q.month ?? app.now().toISOString().slice(0, 7)) } };
 		},
-		...createMetadataRoutes(app),
 	},
 	{ catalog: app.catalog },
 );

@@ -1,4 +1,4 @@
-// Edge schemas of the import and export routes (functions/handlers/admin.ts).
+// Edge schemas of the import and export routes (functions/handlers/imports.ts).
 import * as z from "zod/mini";
 import { periodParamSchema, planIdSchema } from "../commons/schemas";
 

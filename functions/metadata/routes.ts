@@ -1,4 +1,4 @@
-// The metadata routes' implementations, spread into the admin Lambda (handlers/admin.ts): parse at the edge,
+// The metadata routes' implementations, the metadata Lambda's (handlers/metadata.ts): parse at the edge,
 // call the service, map to a response. Revisions travel as ETag / If-Match, as submissions' versions do.
 import type { App } from "../commons/app";
 import { parseWith, type RouteImpl, type RouteRequest } from "../commons/http";

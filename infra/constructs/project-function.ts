@@ -16,7 +16,7 @@ import type { Construct } from "constructs";
 import { acknowledge } from "../nag";
 
 /** The handler files under functions/handlers/ (one Lambda each). */
-export type HandlerName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "users" | "imports" | "summaries" | "summary-job" | "oidc" | "seed";
+export type HandlerName = "catalog" | "submissions" | "analytics" | "reports" | "admin" | "metadata" | "users" | "imports" | "summaries" | "summary-job" | "oidc" | "seed";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const handlerEntry = (name: HandlerName): string => fileURLToPath(new URL(`../../functions/handlers/${name}.ts`, import.meta.url));

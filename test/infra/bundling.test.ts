@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { HandlerName } from "../../infra/constructs/project-function";
 import { logicalId, type Synthesized, synth } from "./synth";
 
-const HANDLERS: HandlerName[] = ["catalog", "submissions", "analytics", "reports", "admin", "users", "imports", "summaries", "summary-job", "oidc", "seed"];
+const HANDLERS: HandlerName[] = ["catalog", "submissions", "analytics", "reports", "admin", "metadata", "users", "imports", "summaries", "summary-job", "oidc", "seed"];
 
 describe("bundled handlers (aws-cn dev stage: every function, including the oidc provider)", { timeout: 600_000 }, () => {
 	let s: Synthesized;

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { catalogVersion } from "../../functions/core/catalog/index";
 import { routeKey, routes } from "../../functions/routes";
 import { expectPushSecretGrants } from "./push-secrets";
-import { allStrings, logicalId, ofType, routeFunctions, type Synthesized, statements, synth } from "./synth";
+import { allStrings, logicalId, ofType, rolePermissions, routeFunctions, type Synthesized, statements, synth } from "./synth";
 
 const CHINA_PROD = {
 	stage: "prod",
@@ -80,6 +80,17 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		expect(actions.filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("kms:") && !a.startsWith("logs:"))).toEqual([]);
 	});
 
+	it("serves the metadata routes from a function of their own, with nothing admin's role does not hold", () => {
+		const metadataRoutes = routes.filter((r) => r.fn === "metadata");
+		expect(metadataRoutes.length).toBeGreaterThanOrEqual(13);
+		const targets = routeFunctions(s);
+		for (const route of metadataRoutes) expect(targets.get(routeKey(route)), routeKey(route)).toBe("metadata");
+		const metadata = rolePermissions(s, "metadata");
+		const admin = new Set(rolePermissions(s, "admin"));
+		expect(metadata.some((p) => p.startsWith("Allow dynamodb:PutItem on "))).toBe(true);
+		expect(metadata.filter((p) => !admin.has(p))).toEqual([]);
+	});
+
 	it("authorizes every non-public route with the platform's own issuer: the API's URL + /oidc", () => {
 		const apiId = logicalId(s, s.stack.api.httpApi);
 		const issuer = { "Fn::Join": ["", [{ "Fn::GetAtt": [apiId, "ApiEndpoint"] }, "/oidc"]] };
@@ -98,7 +109,7 @@ describe("aws-cn prod stage, platform identity", { timeout: 120_000 }, () => {
 		const targets = routeFunctions(s);
 		for (const route of routes) {
 			expect(byKey.get(routeKey(route))?.AuthorizationType, routeKey(route)).toBe(route.roles === "public" ? "NONE" : "JWT");
-			// Each route reaches the function routes.ts names (users and imports are split from admin).
+			// Each route reaches the function routes.ts names (users, imports and metadata are split from admin).
 			expect(targets.get(routeKey(route)), routeKey(route)).toBe(route.fn);
 		}
 		// Every function verifies the same issuer.

@@ -8,7 +8,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routeKey, routes } from "../../functions/routes";
 import { expectPushSecretGrants } from "./push-secrets";
-import { allStrings, logicalId, ofType, routeFunctions, type Synthesized, statements, synth } from "./synth";
+import { allStrings, logicalId, ofType, rolePermissions, routeFunctions, type Synthesized, statements, synth } from "./synth";
 
 const PROD = {
 	stage: "prod",
@@ -124,13 +124,46 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		expect(byKey.get("GET /api/health")?.AuthorizationType).toBe("NONE");
 	});
 
-	it("sends each route to the function routes.ts names: user admin and workbook transfer to functions of their own", () => {
+	it("sends each route to the function routes.ts names: user admin, workbook transfer and metadata to functions of their own", () => {
 		const targets = routeFunctions(s);
 		for (const route of routes.filter((r) => r.fn !== "oidc")) expect(targets.get(routeKey(route)), routeKey(route)).toBe(route.fn);
 		expect(targets.get("POST /api/admin/users")).toBe("users");
 		expect(targets.get("POST /api/imports")).toBe("imports");
 		expect(targets.get("GET /api/exports")).toBe("imports");
 		expect(targets.get("PUT /api/admin/units/{unitId}")).toBe("admin");
+		// Every metadata route, and nothing else, reaches the metadata function.
+		const metadataRoutes = [...targets].filter(([, fn]) => fn === "metadata").map(([key]) => key);
+		expect(metadataRoutes.sort()).toEqual(
+			[
+				"GET /api/admin/metadata",
+				"POST /api/admin/data-elements",
+				"PUT /api/admin/data-elements/{code}",
+				"POST /api/admin/indicators",
+				"PUT /api/admin/indicators/{code}",
+				"POST /api/admin/indicators/preview",
+				"POST /api/admin/validation-rules/{id}",
+				"PUT /api/admin/validation-rules/{id}",
+				"DELETE /api/admin/validation-rules/{id}",
+				"POST /api/admin/rebuild-aggregates",
+				"GET /api/admin/rebuild-aggregates/{jobId}",
+				"GET /api/admin/catalog/export",
+				"POST /api/admin/catalog/import",
+			].sort(),
+		);
+	});
+
+	it("gives the metadata function the table's read/write and nothing admin does not hold, and admin's timeout for the rebuild", () => {
+		const fnId = logicalId(s, s.stack.functions.metadata as never);
+		expect(s.resources[fnId]?.Type).toBe("AWS::Lambda::Function");
+		expect(s.resources[fnId]?.Properties).toMatchObject({ Timeout: 29, MemorySize: 1536 });
+		const metadata = rolePermissions(s, "metadata");
+		const admin = new Set(rolePermissions(s, "admin"));
+		expect(metadata.filter((p) => !admin.has(p))).toEqual([]);
+		// It writes metadata items and the rebuild's aggregates, conditionally and in transactions and batches.
+		for (const action of ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem"]) {
+			expect(metadata.some((p) => p.startsWith(`Allow ${action} on `)), action).toBe(true);
+		}
+		expect(metadata.some((p) => /cognito-idp:|ses:|secretsmanager:|s3:/.test(p))).toBe(false);
 	});
 
 	it("trusts the Cognito user pool's issuer and the web client as audience", () => {
@@ -219,8 +252,8 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 	});
 
 	it("lets the summaries function (reminders) read the user directory, and only the users function change it", () => {
-		const roleId = (name: "admin" | "users" | "imports" | "summaries" | "summary-job") => logicalId(s, s.stack.functions[name]?.role as never);
-		const cognitoActions = (name: "admin" | "users" | "imports" | "summaries" | "summary-job") =>
+		const roleId = (name: "admin" | "metadata" | "users" | "imports" | "summaries" | "summary-job") => logicalId(s, s.stack.functions[name]?.role as never);
+		const cognitoActions = (name: "admin" | "metadata" | "users" | "imports" | "summaries" | "summary-job") =>
 			ofType(s, "AWS::IAM::Policy")
 				.filter((p) => (p.props.Roles as { Ref: string }[]).some((r) => r.Ref === roleId(name)))
 				.flatMap((p) => (p.props.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((x) => x.Action))
@@ -232,6 +265,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		expect(cognitoActions("users")).toContain("cognito-idp:AdminCreateUser");
 		expect(cognitoActions("admin")).toEqual([]);
 		expect(cognitoActions("imports")).toEqual([]);
+		expect(cognitoActions("metadata")).toEqual([]);
 		const adminFn = ofType(s, "AWS::Lambda::Function").find((f) => f.id === logicalId(s, s.stack.functions.admin as never));
 		const adminEnv = (adminFn?.props.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables;
 		expect(adminEnv?.TABLE_NAME).toBeDefined();
@@ -321,7 +355,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 		const alarms = ofType(s, "AWS::CloudWatch::Alarm");
 		for (const a of alarms) expect(a.props.AlarmActions).toEqual([{ Ref: topicId }]);
 		const byMetric = (name: string) => alarms.filter((a) => a.props.MetricName === name);
-		expect(byMetric("Errors")).toHaveLength(10); // catalog, submissions, analytics, reports, admin, users, imports, summaries, summary-job, seed
+		expect(byMetric("Errors")).toHaveLength(11); // catalog, submissions, analytics, reports, admin, metadata, users, imports, summaries, summary-job, seed
 		expect(byMetric("5xx")).toHaveLength(1);
 		expect(byMetric("ApiThrottled")).toHaveLength(1);
 		const dlqId = logicalId(s, s.stack.schedule.deadLetterQueue);
@@ -341,7 +375,7 @@ describe("global prod stage (cognito, ses, scheduler)", { timeout: 120_000 }, ()
 
 	it("gives every function Node 24 on ARM, source maps, Powertools settings and the config variables", () => {
 		const fns = ofType(s, "AWS::Lambda::Function").filter((f) => (f.props.Handler as string) === "index.handler" && f.props.Runtime === "nodejs24.x");
-		expect(fns).toHaveLength(10); // the API's eight (no oidc with Cognito), the job and the seed
+		expect(fns).toHaveLength(11); // the API's nine (no oidc with Cognito), the job and the seed
 		for (const f of fns) {
 			expect(f.props.Architectures).toEqual(["arm64"]);
 			expect(f.props.TracingConfig).toEqual({ Mode: "Active" });

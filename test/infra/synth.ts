@@ -85,3 +85,20 @@ export const routeFunctions = (s: Synthesized): Map<string, string | undefined> 
 		}),
 	);
 };
+
+/**
+ * Each (effect, action, resource) of the policies on a function's role, as "Allow action on resource" strings: for
+ * comparing one function's rights with another's (a split-off function must not hold more than its origin). The
+ * function's own log group reads as "<own log group>", so that two functions' log rights compare equal.
+ */
+export const rolePermissions = (s: Synthesized, fnName: keyof Synthesized["stack"]["functions"]): string[] => {
+	const fn = s.stack.functions[fnName];
+	const roleId = logicalId(s, fn?.role as never);
+	const ownLogs = JSON.stringify({ "Fn::GetAtt": [logicalId(s, fn?.functionLogGroup as never), "Arn"] });
+	return statements(s)
+		.filter((st) => ((s.resources[st.policy]?.Properties?.Roles ?? []) as { Ref: string }[]).some((r) => r.Ref === roleId))
+		.flatMap((st) =>
+			st.actions.flatMap((a) => st.resources.map((r) => `${String(st.statement.Effect)} ${a} on ${JSON.stringify(r) === ownLogs ? "<own log group>" : JSON.stringify(r)}`)),
+		)
+		.sort();
+};
