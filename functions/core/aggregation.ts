@@ -16,11 +16,20 @@
 // many such units there are. Fresh and carried figures stay apart, so coverage can say which is which.
 // A write to month P changes the carried figures of months P..P+N only, so the write path keeps them exact
 // in the same transaction (carryDeltas) and recomputeAggregates derives the very same numbers.
-import { addMonths as shiftMonth } from "./periods";
 import { DEFAULT_CARRY_FORWARD_MONTHS, MAX_CARRY_FORWARD_MONTHS } from "./types";
 import type { DataElement, OrgUnit, SubmissionStatus, ValueMap } from "./types";
 
 export type Mode = "all" | "approved";
+
+/**
+ * periods.addMonths for a month already known to be well formed, without its parsing and checks: the carry
+ * loops below call it hundreds of thousands of times in a recompute (test/unit/aggregation.test.ts compares them).
+ */
+export const shiftMonth = (month: string, k: number): string => {
+	const o = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + k;
+	const m = (o % 12) + 1;
+	return `${Math.floor(o / 12)}-${m < 10 ? "0" : ""}${m}`;
+};
 
 /** Statuses whose values count, per mode. Drafts and returned forms never count. */
 export const countsIn = (status: SubmissionStatus | undefined, mode: Mode): boolean =>
@@ -34,6 +43,27 @@ export const countAttr = (code: string, mode: Mode): string => `${prefix(mode)}n
 export const unitsAttr = (mode: Mode): string => `${prefix(mode)}units`;
 export const carriedSumAttr = (code: string, mode: Mode): string => `${prefix(mode)}cs_${code}`;
 export const carriedCountAttr = (code: string, mode: Mode): string => `${prefix(mode)}cn_${code}`;
+/**
+ * An element's counter names for both modes, built once per code: a recompute asks for them a few million times
+ * (submissions × elements × modes × orgs), and building the string each time was most of its cost.
+ */
+interface CounterNames {
+	sum: Record<Mode, string>;
+	count: Record<Mode, string>;
+	carriedSum: Record<Mode, string>;
+	carriedCount: Record<Mode, string>;
+}
+const counterNames = new Map<string, CounterNames>();
+const namesOf = (code: string): CounterNames => {
+	let n = counterNames.get(code);
+	if (!n) {
+		const both = (f: (code: string, mode: Mode) => string) => ({ all: f(code, "all"), approved: f(code, "approved") });
+		n = { sum: both(sumAttr), count: both(countAttr), carriedSum: both(carriedSumAttr), carriedCount: both(carriedCountAttr) };
+		counterNames.set(code, n);
+	}
+	return n;
+};
+
 /** Every counter attribute an aggregate item can hold (what verify-aggregates compares). */
 export const isCounterAttr = (attr: string): boolean => /^a?c?(s|n)_|^a?units$/.test(attr);
 
@@ -138,29 +168,30 @@ export const submissionDeltas = (before: SubmissionState | null, after: Submissi
 	const ancestors = ancestorsOf(ref.unitId, ctx.units);
 	const monthly = isMonthPeriod(ref.period);
 	const year = ref.period.slice(0, 4);
+	// The items a value lands on, per ancestor: the month's (or the yearly report's) and, for flows, the year's.
+	const periodIds = ancestors.map((orgId) => aggId(orgId, monthly ? "M" : "YR", ref.period));
+	const yearIds = monthly ? ancestors.map((orgId) => aggId(orgId, "Y", year)) : [];
 	for (const mode of MODES) {
 		const apply = (state: SubmissionState | null, sign: 1 | -1) => {
 			if (!state || !countsIn(state.status, mode)) return;
-			for (const orgId of ancestors) add(deltas, aggId(orgId, monthly ? "M" : "YR", ref.period), unitsAttr(mode), sign);
+			for (const id of periodIds) add(deltas, id, unitsAttr(mode), sign);
 			for (const [code, v] of Object.entries(state.values)) {
 				const el = ctx.elements.get(code);
 				if (!el || v === null || v === undefined) continue;
+				const names = namesOf(code);
+				const sum = names.sum[mode];
+				const count = names.count[mode];
 				// "none" elements are not summed across units: they count only at the reporting unit's parent.
-				const orgs = el.acrossUnits === "sum" ? ancestors : ancestors.slice(0, 1);
-				for (const orgId of orgs) {
-					if (monthly) {
-						const m = aggId(orgId, "M", ref.period);
-						add(deltas, m, sumAttr(code, mode), sign * v);
-						add(deltas, m, countAttr(code, mode), sign);
-						if (el.overTime === "flow") {
-							const y = aggId(orgId, "Y", year);
-							add(deltas, y, sumAttr(code, mode), sign * v);
-							add(deltas, y, countAttr(code, mode), sign);
-						}
-					} else {
-						const yr = aggId(orgId, "YR", ref.period);
-						add(deltas, yr, sumAttr(code, mode), sign * v);
-						add(deltas, yr, countAttr(code, mode), sign);
+				const orgs = el.acrossUnits === "sum" ? ancestors.length : Math.min(1, ancestors.length);
+				const flow = monthly && el.overTime === "flow";
+				for (let i = 0; i < orgs; i++) {
+					const id = periodIds[i] as string;
+					add(deltas, id, sum, sign * v);
+					add(deltas, id, count, sign);
+					if (flow) {
+						const y = yearIds[i] as string;
+						add(deltas, y, sum, sign * v);
+						add(deltas, y, count, sign);
 					}
 				}
 			}
@@ -195,6 +226,35 @@ export const withMonth = (sy: UnitStockYear, month: string, state: SubmissionSta
 		}
 	}
 	return next;
+};
+
+/**
+ * Every unit's stock-year record made from its submissions (`unit|year` → record): what folding withMonth over
+ * them gives, built in place instead of copying a record per month. Each unit-period counts once (the last given).
+ */
+export const stockYearsOf = (subs: Iterable<SubmissionState>, ctx: AggContext): Map<string, UnitStockYear> => {
+	const latest = new Map<string, SubmissionState>();
+	for (const s of subs) if (isMonthPeriod(s.period)) latest.set(`${s.unitId}|${s.period}`, s);
+	const out = new Map<string, UnitStockYear>();
+	for (const s of latest.values()) {
+		const key = `${s.unitId}|${s.period.slice(0, 4)}`;
+		const mm = s.period.slice(5, 7);
+		let sy = out.get(key);
+		for (const mode of MODES) {
+			if (!countsIn(s.status, mode)) continue;
+			for (const [code, v] of Object.entries(s.values)) {
+				if (v === null || v === undefined || ctx.elements.get(code)?.overTime !== "stock") continue;
+				if (!sy) {
+					sy = emptyUnitStockYear();
+					out.set(key, sy);
+				}
+				const months = sy[mode][code] ?? {};
+				months[mm] = v;
+				sy[mode][code] = months;
+			}
+		}
+	}
+	return out;
 };
 
 /** Deltas on the Y items from a unit's stock-year record changing (latest month per element, summed). */
@@ -286,6 +346,12 @@ export const carryYears = (month: string, n: number): string[] => {
 	return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 };
 
+/** Adds `from` into `into` (or takes it out, with sign -1), with the same rounding as every other sum. */
+export const addDeltas = (into: Deltas, from: Deltas, sign: 1 | -1 = 1): Deltas => {
+	for (const [id, attrs] of from) for (const [attr, v] of Object.entries(attrs)) add(into, id, attr, sign * v);
+	return into;
+};
+
 export const mergeDeltas = (...all: Deltas[]): Deltas => {
 	const out: Deltas = new Map();
 	for (const d of all) for (const [id, attrs] of d) for (const [attr, v] of Object.entries(attrs)) add(out, id, attr, v);
@@ -293,17 +359,11 @@ export const mergeDeltas = (...all: Deltas[]): Deltas => {
 };
 
 /** Recompute every aggregate item from raw submissions (the current state of each unit-period). */
-export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggContext): Deltas => {
-	// Everything accumulates into one map (the same add() as the write path), not one map per submission merged after.
-	const out: Deltas = new Map();
-	const stockYears = new Map<string, UnitStockYear>();
-	for (const s of subs) {
-		submissionDeltas(null, s, ctx, out);
-		if (isMonthPeriod(s.period)) {
-			const key = `${s.unitId}|${s.period.slice(0, 4)}`;
-			stockYears.set(key, withMonth(stockYears.get(key) ?? emptyUnitStockYear(), s.period, s, ctx));
-		}
-	}
+export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggContext, out: Deltas = new Map()): Deltas => {
+	// Everything accumulates into one map (the same add() as the write path), not one map per submission merged
+	// after; units are independent, so a caller may pass each unit's submissions in turn into the same `out`.
+	for (const s of subs) submissionDeltas(null, s, ctx, out);
+	const stockYears = stockYearsOf(subs, ctx);
 	const byUnit = new Map<string, Map<string, UnitStockYear>>();
 	for (const [key, sy] of stockYears) {
 		const [unitId = "", year = ""] = key.split("|");
@@ -315,14 +375,20 @@ export const recomputeAggregates = (subs: readonly SubmissionState[], ctx: AggCo
 	const empty: StockHistory = { all: {}, approved: {} };
 	for (const [unitId, years] of byUnit) {
 		const history = historyOf(years);
-		// Every month some report of this unit can carry into.
-		const months = new Set<string>();
+		// Every month some report of this unit can carry into: the months reported, by carry window (elements
+		// mostly share one), each shifted 1..n.
+		const reported = new Map<number, Set<string>>();
 		for (const mode of MODES) {
 			for (const [code, byMonth] of Object.entries(history[mode])) {
 				const n = carryMonthsOf(ctx.elements.get(code));
-				for (const m of Object.keys(byMonth)) for (let k = 1; k <= n; k++) months.add(shiftMonth(m, k));
+				if (n === 0) continue;
+				const set = reported.get(n) ?? new Set<string>();
+				for (const m in byMonth) set.add(m);
+				reported.set(n, set);
 			}
 		}
+		const months = new Set<string>();
+		for (const [n, set] of reported) for (const m of set) for (let k = 1; k <= n; k++) months.add(shiftMonth(m, k));
 		if (months.size > 0) carryDeltas(unitId, empty, history, [...months].sort(), ctx, out);
 	}
 	return out;
