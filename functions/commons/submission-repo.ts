@@ -22,7 +22,7 @@ import {
 } from "../core/aggregation";
 import { mapPool } from "../core/pool";
 import { isMonth } from "../core/periods";
-import { decodeRolling, emptyRolling, encodeRolling, rollingOf, sameRolling, tracerFrom, type UnitRolling, withSubmission } from "../core/rolling";
+import { decodeRolling, emptyRolling, encodeRolling, rollingOf, sameRolling, tracerFrom, type UnitRolling, withSubmission, yearsOfPeriods } from "../core/rolling";
 import { batchGetAll, type Doc, queryAll } from "./clients/dynamo";
 import { AppError } from "./errors";
 import { keys } from "./keys";
@@ -51,10 +51,16 @@ export interface CommitInput {
 	rolling?: RollingItem;
 }
 
-/** The rolling item as stored (core/rolling.ts), with its optimistic-lock counter; `ver` 0 means there is none yet. */
+/**
+ * The rolling item as stored (core/rolling.ts), with its optimistic-lock counter; `ver` 0 means there is none yet.
+ * Every submission write moves `ver`, so it is also the unit's change counter, and `years` lists the years the unit
+ * has submissions in: the aggregate rebuild reads both instead of the unit's partition (functions/metadata/rebuild.ts).
+ * An item written before it recorded years has no `years`; the unit's next write adds them.
+ */
 export interface RollingItem {
 	roll: UnitRolling;
 	ver: number;
+	years?: string[];
 }
 
 /** The stock-year record as stored, with its optimistic-lock counter. */
@@ -114,7 +120,8 @@ const toSubmission = (item: Record<string, unknown>): StoredSubmission => {
 
 const stockYearOf = (item: Record<string, unknown> | undefined): StockYearItem => (item ? { sy: item.sy as UnitStockYear, ver: Number(item.ver) } : { sy: emptyUnitStockYear(), ver: 0 });
 
-const rollingItemOf = (item: Record<string, unknown> | undefined): RollingItem => (item ? { roll: decodeRolling(item), ver: Number(item.ver) } : { roll: emptyRolling(), ver: 0 });
+const rollingItemOf = (item: Record<string, unknown> | undefined): RollingItem =>
+	item ? { roll: decodeRolling(item), ver: Number(item.ver), ...(Array.isArray(item.yrs) ? { years: item.yrs as string[] } : {}) } : { roll: emptyRolling(), ver: 0 };
 
 // DynamoDB's TTL sweep can lag by a day or two; an expired record no longer replays.
 const idempotencyOf = (item: Record<string, unknown> | undefined): IdempotencyRecord | null =>
@@ -151,15 +158,13 @@ export class SubmissionRepo {
 		const subKey = keys.submission(unitId, period);
 		const rollKey = keys.unitRolling(unitId);
 		const idemKey = opts.idempotency ? keys.idempotency(opts.idempotency.scope, opts.idempotency.key) : null;
-		const wanted = [subKey, ...years.map((y) => keys.unitStockYear(unitId, y)), ...(month ? [rollKey] : []), ...(idemKey ? [idemKey] : [])];
+		const wanted = [subKey, ...years.map((y) => keys.unitStockYear(unitId, y)), rollKey, ...(idemKey ? [idemKey] : [])];
 		const got = await batchGetAll(this.doc, this.table, wanted, { consistent: true });
 		const at = (k: { pk: string; sk: string }) => got.get(`${k.pk}|${k.sk}`);
 		const sub = at(subKey);
 		const out: WriteSnapshot = { before: sub ? toSubmission(sub) : null };
-		if (month) {
-			out.stockYears = new Map(years.map((y) => [y, stockYearOf(at(keys.unitStockYear(unitId, y)))]));
-			out.rolling = rollingItemOf(at(rollKey));
-		}
+		if (month) out.stockYears = new Map(years.map((y) => [y, stockYearOf(at(keys.unitStockYear(unitId, y)))]));
+		out.rolling = rollingItemOf(at(rollKey));
 		if (idemKey) out.idempotency = idempotencyOf(at(idemKey));
 		return out;
 	}
@@ -257,11 +262,25 @@ export class SubmissionRepo {
 	}
 
 	/**
-	 * The rolling item a unit with no item yet starts from: its months from tracerFrom(period) onwards (the latest
-	 * month after this write is `period` or later, so older months can never be in the item), one Query.
+	 * What a unit with no rolling item yet starts from: its months from tracerFrom(period) onwards (the latest month
+	 * after this write is `period` or later, so older months can never be in the item) and the years of all its
+	 * periods, one Query (keys only before tracerFrom would need a second one; this happens once per unit).
 	 */
-	private async rollingBase(unitId: string, period: string): Promise<UnitRolling> {
-		return rollingOf(await this.listForUnit(unitId, tracerFrom(period), "9999-12"));
+	private async rollingBase(unitId: string, period: string): Promise<{ roll: UnitRolling; years: string[] }> {
+		const all = await this.listForUnit(unitId, "0000", "9999-12");
+		const from = isMonth(period) ? tracerFrom(period) : "0000";
+		return { roll: rollingOf(all.filter((s) => s.period >= from)), years: yearsOfPeriods(all.map((s) => s.period)) };
+	}
+
+	/** The years of all of a unit's periods (keys only): for an item written before items recorded them. */
+	private async yearsOfUnit(unitId: string): Promise<string[]> {
+		const items = await this.queryAll({
+			TableName: this.table,
+			KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+			ExpressionAttributeValues: { ":pk": keys.submissionPk(unitId), ":p": keys.submissionSkPrefix },
+			ProjectionExpression: "sk",
+		});
+		return yearsOfPeriods(items.map((it) => String(it.sk).slice(keys.submissionSkPrefix.length)));
 	}
 
 	/**
@@ -272,10 +291,12 @@ export class SubmissionRepo {
 	async rebuildRolling(unitId: string, now: string): Promise<boolean> {
 		for (let attempt = 0; attempt < 10; attempt++) {
 			const current = await this.getRolling(unitId);
-			const next = rollingOf(await this.listForUnit(unitId, "0000-01", "9999-12"));
-			if (current.ver > 0 && sameRolling(current.roll, next)) return false;
+			const all = await this.listForUnit(unitId, "0000", "9999-12");
+			const next = rollingOf(all);
+			const years = yearsOfPeriods(all.map((s) => s.period));
+			if (current.ver > 0 && sameRolling(current.roll, next) && JSON.stringify(current.years) === JSON.stringify(years)) return false;
 			try {
-				await this.doc.send(new PutCommand({ TableName: this.table, Item: this.rollingItem(unitId, next, current.ver + 1, now), ...verCondition(current.ver) }));
+				await this.doc.send(new PutCommand({ TableName: this.table, Item: this.rollingItem(unitId, next, current.ver + 1, now, years), ...verCondition(current.ver) }));
 				return true;
 			} catch (e) {
 				if ((e as { name?: string }).name !== "ConditionalCheckFailedException") throw e;
@@ -284,18 +305,19 @@ export class SubmissionRepo {
 		throw new RetryableError(`rolling item of ${unitId}: writes kept landing during the rebuild`);
 	}
 
-	private rollingItem(unitId: string, roll: UnitRolling, ver: number, now: string): Record<string, unknown> {
-		return { ...keys.unitRolling(unitId), ...encodeRolling(roll), ver, updatedAt: now };
+	private rollingItem(unitId: string, roll: UnitRolling, ver: number, now: string, years: readonly string[]): Record<string, unknown> {
+		return { ...keys.unitRolling(unitId), ...encodeRolling(roll), ver, yrs: [...years], updatedAt: now };
 	}
 
-	/** The unit's rolling item after this write, or null when the write does not change it (a year, an old month). */
-	private async planRolling(after: StoredSubmission, read?: RollingItem): Promise<{ item: RollingItem; next: UnitRolling } | null> {
-		if (!isMonth(after.period)) return null;
+	/**
+	 * The unit's rolling item after this write. Written by every write, even one that leaves the summary as it was (a
+	 * year, an old month): its `ver` is the unit's change counter and its years the unit's index, which the rebuild
+	 * reads instead of the unit's partition, so no write may leave them behind.
+	 */
+	private async planRolling(after: StoredSubmission, read?: RollingItem): Promise<{ item: RollingItem; next: UnitRolling; years: string[] }> {
 		const item = read ?? (await this.getRolling(after.unitId));
-		const base = item.ver === 0 ? await this.rollingBase(after.unitId, after.period) : item.roll;
-		const next = withSubmission(base, after);
-		if (item.ver > 0 && sameRolling(item.roll, next)) return null;
-		return { item, next };
+		const base = item.ver === 0 ? await this.rollingBase(after.unitId, after.period) : { roll: item.roll, years: item.years ?? (await this.yearsOfUnit(after.unitId)) };
+		return { item, next: withSubmission(base.roll, after), years: yearsOfPeriods([...base.years, after.period]) };
 	}
 
 	/**
@@ -380,9 +402,7 @@ export class SubmissionRepo {
 		}
 		// The unit's rolling item, built from the same `before` this transaction guards: a concurrent write to any of
 		// the unit's months moves its `ver` and cancels one of the two (retried on a fresh read).
-		if (rolling) {
-			TransactItems.push({ Put: { TableName: this.table, Item: this.rollingItem(after.unitId, rolling.next, rolling.item.ver + 1, now), ...verCondition(rolling.item.ver) } });
-		}
+		TransactItems.push({ Put: { TableName: this.table, Item: this.rollingItem(after.unitId, rolling.next, rolling.item.ver + 1, now, rolling.years), ...verCondition(rolling.item.ver) } });
 		for (const [id, attrs] of deltas) {
 			const { orgId, kind, period } = parseAggId(id);
 			const names: Record<string, string> = { "#asOf": "asOf" };
@@ -443,9 +463,14 @@ export class SubmissionRepo {
 			const [unitId = "", year = ""] = k.split("|");
 			items.push({ ...keys.unitStockYear(unitId, year), sy, ver: 1, updatedAt: now });
 		}
-		const rollings = new Map<string, UnitRolling>();
-		for (const s of subs) if (isMonth(s.period)) rollings.set(s.unitId, withSubmission(rollings.get(s.unitId) ?? emptyRolling(), s));
-		for (const [unitId, roll] of rollings) items.push(this.rollingItem(unitId, roll, 1, now));
+		const rollings = new Map<string, { roll: UnitRolling; periods: string[] }>();
+		for (const s of subs) {
+			const r = rollings.get(s.unitId) ?? { roll: emptyRolling(), periods: [] };
+			r.roll = withSubmission(r.roll, s);
+			r.periods.push(s.period);
+			rollings.set(s.unitId, r);
+		}
+		for (const [unitId, r] of rollings) items.push(this.rollingItem(unitId, r.roll, 1, now, yearsOfPeriods(r.periods)));
 		for (const [id, attrs] of recomputeAggregates(subs.map(state) as SubmissionState[], this.ctx)) {
 			const { orgId, kind, period } = parseAggId(id);
 			items.push({ ...this.aggKey(orgId, kind, period, ""), ...attrs, asOf: now });

@@ -84,6 +84,9 @@ export const rollingOf = (subs: Iterable<RollingSource>): UnitRolling => {
 };
 
 /** Stable JSON of an item, so "did it change" is a string comparison. */
+/** The years a unit's periods fall in (`2025`, `2025-03` → `2025`), sorted: the rebuild's index of where a unit has data. */
+export const yearsOfPeriods = (periods: Iterable<string>): string[] => [...new Set([...periods].map((p) => p.slice(0, 4)))].sort();
+
 export const sameRolling = (a: UnitRolling, b: UnitRolling): boolean => JSON.stringify(encodeRolling(a)) === JSON.stringify(encodeRolling(b));
 
 /**

@@ -1,17 +1,22 @@
 // The aggregate rebuild: recomputes every aggregate item (and every unit's stock-year record) from the raw
 // submissions with the same pure functions the write path and verify-aggregates use (recomputeAggregates,
-// withMonth), and writes the absolute values into the live items.
+// stockYearsOf), and writes the absolute values into the live items.
+//
+// Each unit's rolling item (SUB#<unit>/ROLL) is its mark: `ver` moves with every submission write (the same
+// transaction) and `yrs` lists the years it has submissions in. Read for every unit at once (BatchGet), the marks
+// say which years have data and, later, which units have been written since.
 //
 // It works in steps of years (every year left at once without a time budget; in Lambda as many as fit):
-// 1. read, consistently, each unit's submissions and stock-year records (one Query per unit: they sit side by
-//    side in its partition) and each org's aggregate items (one Query per org) — the base table, not the GSI,
-//    which may lag;
-// 2. recompute, and write every item that differs in BatchWrites of 25, `concurrency` in flight;
-// 3. verify: read afresh and compare every item, stock-year records included; a year that differs is redone.
+// 1. read every unit's mark; then, consistently, each unit's submissions of those years (one Query per unit),
+//    the stock-year records and each org's aggregate items — the base table, not the GSI, which may lag;
+// 2. recompute unit by unit as the reads come back, writing each unit's stock-year records that differ at once
+//    and the aggregate items that differ at the end, in BatchWrites of 25 (16 requests in flight in all);
+// 3. verify: read the marks again; the units that moved since step 1 are read afresh, the recompute corrected
+//    by their change, and the items they touch compared; a year that differs is redone.
 // Live submissions keep writing while it runs. One that commits after an item was written adds its delta on top
 // of the rebuilt value: counted once. One that commits between the read and the write of an item it touched is
-// overwritten there (a batch write takes no condition); the verification's fresh read includes it, finds the
-// difference and redoes the year, so when the job ends every item matches the submissions. A stock-year record
+// overwritten there (a batch write takes no condition); its unit's mark has moved, so the verification finds the
+// difference and redoes the year, and when the job ends every item matches the submissions. A stock-year record
 // is written with a new `ver`, so a submission that planned from the old one fails its condition and re-plans.
 // (Until the verification redoes such a year its figures may miss that submission for a moment: they show as
 // 重新计算中 while the job runs. The earlier design fenced each item with a conditional Put, at a third of the
@@ -22,7 +27,7 @@
 import { randomBytes } from "node:crypto";
 import { logger } from "../commons/observability";
 import { BatchWriteCommand, DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { type AggKind, aggId, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, type UnitStockYear, withMonth } from "../core/aggregation";
+import { type AggKind, addDeltas, aggId, type Deltas, emptyUnitStockYear, isCounterAttr, parseAggId, recomputeAggregates, type SubmissionState, stockYearsOf, type UnitStockYear } from "../core/aggregation";
 import type { RebuildJob } from "../core/api-types";
 import type { CatalogIndex } from "../core/catalog-index";
 import { canonical } from "../core/metadata-rules";
@@ -33,6 +38,7 @@ import { type Key, keys } from "../commons/keys";
 import { mapPool } from "../commons/pool";
 import { activeRebuild } from "./recalculating";
 import { queryAllItems } from "./store";
+import { batchGetAll } from "../commons/clients/dynamo";
 
 export type { RebuildJob };
 
@@ -53,7 +59,7 @@ export interface RebuildOptions {
 	budgetMs?: number;
 	/** Start runs in the background of this container (default); tests run jobs explicitly. */
 	autoRun?: boolean;
-	/** Test hooks: called after a year's snapshot is read and before it is written (inject a submission). */
+	/** Test hooks: called after a step's read and before its aggregate items are written (inject a submission). */
 	beforeWrite?: (year: string, attempt: number) => Promise<void>;
 	/** Test hook: called before each item write; throwing here simulates a crash mid-year. */
 	onItemWrite?: (count: number) => void;
@@ -66,14 +72,60 @@ const BUDGET_IN_LAMBDA_MS = 8_000;
 
 export const REBUILD_DEFAULTS = { staleMs: 60_000, concurrency: 16, maxYearAttempts: 8 } as const;
 
-/** A step's read: stored and recomputed aggregate items (by aggregate id) and stock-year records (by `unit|year`). */
+/**
+ * A unit's rolling item as the rebuild reads it (functions/commons/submission-repo.ts): `ver`, which every submission
+ * write moves, and the years the unit has submissions in, when the item records them (`indexed`). An item written
+ * before it recorded years, or a unit with no item, is not indexed: the rebuild reads its partition instead.
+ */
+interface UnitMark {
+	ver: number;
+	years?: string[];
+}
+
+const indexed = (m: UnitMark | undefined): m is UnitMark & { years: string[] } => m?.years !== undefined;
+
+/** Whether a unit may have submissions in these years: an index says so, and a unit without one may. */
+const hasAny = (m: UnitMark | undefined, years: ReadonlySet<string>): boolean => !indexed(m) || m.years.some((y) => years.has(y));
+
+type Limit = <T>(kind: "read" | "write", fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * At most `n` requests of a step in flight, reads and writes together (the bench holds the rebuild to a raw
+ * BatchWrite with as many in flight); a write waiting goes before any read waiting, so writes keep pace.
+ */
+const limiter = (n: number): Limit => {
+	let active = 0;
+	const waiting = { write: [] as (() => void)[], read: [] as (() => void)[] };
+	const next = () => {
+		if (active >= n) return;
+		const start = waiting.write.shift() ?? waiting.read.shift();
+		if (!start) return;
+		active++;
+		start();
+	};
+	return (kind, fn) =>
+		new Promise((resolve, reject) => {
+			waiting[kind].push(() => {
+				fn()
+					.then(resolve, reject)
+					.finally(() => {
+						active--;
+						next();
+					});
+			});
+			next();
+		});
+};
+
+/** What a step read and made of it: the verification corrects it by the units that moved since. */
 interface YearsState {
 	years: string[];
-	/** Each submission's version, by `unit|period`, including the year before the first. */
-	versions: Map<string, number>;
-	aggregates: Map<string, Record<string, unknown>>;
-	expected: Map<string, Record<string, unknown>>;
-	stock: Map<string, { sy: UnitStockYear; ver: number }>;
+	/** Each unit's mark, read before any of its submissions: a write after the read moves its `ver`. */
+	marks: Map<string, UnitMark>;
+	/** Each unit's submissions as read (of the step's years and the year before); absent: skipped by its index. */
+	subsByUnit: Map<string, SubmissionState[]>;
+	/** What the submissions make of the aggregate items (the year before included) and stock-year records. */
+	expected: Deltas;
 	stockExpected: Map<string, UnitStockYear>;
 }
 
@@ -121,14 +173,30 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		return rest;
 	};
 
+	/** Every unit's mark, consistently: one BatchGet per 100 units, `concurrency` in flight. */
+	const readMarks = async (idx: CatalogIndex): Promise<Map<string, UnitMark>> => {
+		const units = unitsOf(idx).map((u) => u.id);
+		const got = await batchGetAll(doc, table, units.map(keys.unitRolling), { consistent: true, projection: ["ver", "yrs"], inFlight: o.concurrency });
+		const out = new Map<string, UnitMark>();
+		for (const u of units) {
+			const k = keys.unitRolling(u);
+			const it = got.get(`${k.pk}|${k.sk}`);
+			if (it) out.set(u, { ver: Number(it.ver), ...(Array.isArray(it.yrs) ? { years: it.yrs.map(String) } : {}) });
+		}
+		return out;
+	};
+
 	/**
-	 * Years with submissions (every unit's periods, keys only) or aggregate items (a repair may find items for
-	 * years whose submissions are gone), plus this year: where a rebuild has something to do.
+	 * Years with submissions (from each unit's mark; the periods of a unit that has no indexed mark, keys only) or
+	 * aggregate items (a repair may find items for years whose submissions are gone), plus this year: where a
+	 * rebuild has something to do.
 	 */
 	const yearsWithData = async (idx: CatalogIndex): Promise<string[]> => {
 		const years = new Set<string>([String(app.now().getUTCFullYear())]);
-		const partitions = [...unitsOf(idx).map((u) => keys.submissionPk(u.id)), ...orgsOf(idx).map((o) => keys.aggregatePk(o.id))];
-		await mapPool(partitions, 8, async (pk) => {
+		const marks = await readMarks(idx);
+		for (const m of marks.values()) for (const y of m.years ?? []) years.add(y);
+		const partitions = [...unitsOf(idx).filter((u) => !indexed(marks.get(u.id))).map((u) => keys.submissionPk(u.id)), ...orgsOf(idx).map((o) => keys.aggregatePk(o.id))];
+		await mapPool(partitions, o.concurrency, async (pk) => {
 			const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": pk }, ProjectionExpression: "sk" });
 			for (const it of items) years.add(String(it.sk).split("#")[1]?.slice(0, 4) ?? "");
 		});
@@ -258,148 +326,220 @@ export const createRebuildService = (app: App, opts: RebuildOptions = {}) => {
 		}
 	};
 
-	/**
-	 * What a step of years reads, consistently: every unit's submissions of those years and the year before (its
-	 * stocks carry into January) with its stock-year records, one Query per unit (the two sort next to each other
-	 * in its partition), and every area's and the division's aggregate items, one Query per org. `light` reads
-	 * only each submission's version (and the stock-year records and aggregates in full): enough to tell whether
-	 * a recompute made from an earlier read still holds.
-	 */
-	const readState = async (idx: CatalogIndex, years: string[], light = false): Promise<YearsState> => {
-		const wanted = new Set(years);
-		// Each year's stocks carry into its January from the year before, which may not be a step year itself.
-		const needed = new Set(years.flatMap((y) => [y, String(Number(y) - 1)]));
-		const first = String(Number(years[0]) - 1);
-		const last = years.at(-1) as string;
+	/** The years a step reads: the step's own (`wanted`) and each one's year before (its stocks carry into January). */
+	const spanOf = (years: string[]) => ({
+		wanted: new Set(years),
+		needed: new Set(years.flatMap((y) => [y, String(Number(y) - 1)])),
+		first: String(Number(years[0]) - 1),
+		last: years.at(-1) as string,
+	});
+	type Span = ReturnType<typeof spanOf>;
+
+	/** One unit's submissions of the span's years, consistently, in one Query (its periods sort together). */
+	const readUnit = async (u: string, span: Span): Promise<SubmissionState[]> => {
+		const items = await queryAllItems(doc, {
+			TableName: table,
+			KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
+			ExpressionAttributeValues: { ":pk": keys.submissionPk(u), ":a": keys.periodSk(span.first), ":b": keys.periodSk(`${span.last}~`) },
+			ProjectionExpression: "sk, #status, #values",
+			ExpressionAttributeNames: { "#status": "status", "#values": "values" },
+			ConsistentRead: true,
+		});
 		const subs: SubmissionState[] = [];
-		const versions = new Map<string, number>();
-		const stock = new Map<string, { sy: UnitStockYear; ver: number }>();
-		const aggregates = new Map<string, Record<string, unknown>>();
-		const units = unitsOf(idx).map((u) => ({ unit: u.id, org: undefined as string | undefined }));
-		const orgs = orgsOf(idx).map((o) => ({ unit: undefined as string | undefined, org: o.id }));
-		await mapPool([...orgs, ...units], o.concurrency, async ({ unit, org }) => {
-			if (org) {
-				const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.aggregatePk(org) }, ConsistentRead: true });
-				for (const it of items) {
-					const sk = String(it.sk);
-					const kind = sk.slice(0, sk.indexOf("#")) as AggKind;
-					const period = sk.slice(kind.length + 1);
-					if (wanted.has(period.slice(0, 4))) aggregates.set(aggId(org, kind, period), it);
-				}
-				return;
-			}
-			const u = unit as string;
-			// PERIOD#<first> … STOCK#<last>: the periods from the year before on, then the stock-year records.
-			const items = await queryAllItems(doc, {
-				TableName: table,
-				KeyConditionExpression: "pk = :pk AND sk BETWEEN :a AND :b",
-				ExpressionAttributeValues: { ":pk": keys.submissionPk(u), ":a": keys.periodSk(first), ":b": keys.unitStockYear(u, last).sk },
-				ProjectionExpression: light ? "sk, #ver, sy, ver" : "sk, #ver, #status, #values, sy, ver",
-				ExpressionAttributeNames: light ? { "#ver": "version" } : { "#ver": "version", "#status": "status", "#values": "values" },
-				ConsistentRead: true,
-			});
-			for (const it of items) {
-				const sk = String(it.sk);
-				if (sk.startsWith(keys.submissionSkPrefix)) {
-					const period = sk.slice(keys.submissionSkPrefix.length);
-					const y = period.slice(0, 4);
-					if (!needed.has(y)) continue;
-					versions.set(`${u}|${period}`, Number(it.version));
-					if (!light) subs.push({ unitId: u, period, status: it.status as SubmissionState["status"], values: (it.values ?? {}) as SubmissionState["values"] });
-				} else {
-					const y = sk.slice(sk.indexOf("#") + 1);
-					if (sk === keys.unitStockYear(u, y).sk && wanted.has(y)) stock.set(`${u}|${y}`, { sy: it.sy as UnitStockYear, ver: Number(it.ver) });
-				}
-			}
-		});
-		if (light) return { years, versions, aggregates, expected: new Map(), stock, stockExpected: new Map() };
-		// What the submissions make of them, with the same pure functions the write path uses.
-		const expected = new Map([...recomputeAggregates(subs, idx.agg)].filter(([id]) => wanted.has(parseAggId(id).period.slice(0, 4))));
-		const stockExpected = new Map<string, UnitStockYear>();
-		for (const s of [...subs].sort((a, b) => (a.period < b.period ? -1 : 1))) {
-			const y = s.period.slice(0, 4);
-			if (s.period.length !== 7 || !wanted.has(y)) continue;
-			const k = `${s.unitId}|${y}`;
-			stockExpected.set(k, withMonth(stockExpected.get(k) ?? emptyUnitStockYear(), s.period, s, idx.agg));
+		for (const it of items) {
+			const period = String(it.sk).slice(keys.submissionSkPrefix.length);
+			if (span.needed.has(period.slice(0, 4))) subs.push({ unitId: u, period, status: it.status as SubmissionState["status"], values: (it.values ?? {}) as SubmissionState["values"] });
 		}
-		return { years, versions, aggregates, expected, stock, stockExpected };
+		return subs;
 	};
 
-	/** The items that differ from what the submissions make of them: the writes a step makes, by year. */
-	const differences = (idx: CatalogIndex, years: string[], s: YearsState, now: string): Map<string, Write[]> => {
-		const byYear = new Map<string, Write[]>(years.map((y) => [y, []]));
-		for (const u of unitsOf(idx)) {
-			for (const y of years) {
-				const k = `${u.id}|${y}`;
-				const before = s.stock.get(k);
-				const next = s.stockExpected.get(k) ?? emptyUnitStockYear();
-				const empty = Object.keys(next.all).length === 0 && Object.keys(next.approved).length === 0;
-				if (before ? JSON.stringify(canonical(before.sy)) === JSON.stringify(canonical(next)) : empty) continue;
-				// A new `ver`: a submission that planned from the record read before it fails its condition and re-plans.
-				byYear.get(y)?.push({ PutRequest: { Item: { ...keys.unitStockYear(u.id, y), sy: next, ver: (before?.ver ?? 0) + 1, updatedAt: now } } });
-			}
+	/** Every org's aggregate items of the span's years, one Query per org. */
+	const readAggregates = async (idx: CatalogIndex, span: Span, limit: Limit): Promise<Map<string, Record<string, unknown>>> => {
+		const out = new Map<string, Record<string, unknown>>();
+		await Promise.all(
+			orgsOf(idx).map((org) =>
+				limit("read", async () => {
+					const items = await queryAllItems(doc, { TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": keys.aggregatePk(org.id) }, ConsistentRead: true });
+					for (const it of items) {
+						const sk = String(it.sk);
+						const kind = sk.slice(0, sk.indexOf("#")) as AggKind;
+						const period = sk.slice(kind.length + 1);
+						if (span.wanted.has(period.slice(0, 4))) out.set(aggId(org.id, kind, period), it);
+					}
+				}),
+			),
+		);
+		return out;
+	};
+
+	/** These units' stock-year records of the span's years (by `unit|year`), 100 keys to a consistent BatchGet. */
+	const readStock = async (units: readonly string[], years: readonly string[], limit: Limit): Promise<Map<string, { sy: UnitStockYear; ver: number }>> => {
+		const all = units.flatMap((u) => years.map((y) => keys.unitStockYear(u, y)));
+		const chunks: Key[][] = [];
+		for (let i = 0; i < all.length; i += 100) chunks.push(all.slice(i, i + 100));
+		const got = await Promise.all(chunks.map((c) => limit("read", () => batchGetAll(doc, table, c, { consistent: true, projection: ["sy", "ver"] }))));
+		const out = new Map<string, { sy: UnitStockYear; ver: number }>();
+		for (const m of got) for (const it of m.values()) out.set(`${String(it.pk).slice(keys.submissionPk("").length)}|${String(it.sk).slice("STOCK#".length)}`, { sy: it.sy as UnitStockYear, ver: Number(it.ver) });
+		return out;
+	};
+
+	/** The writes that bring a unit's stock-year records of the step's years to what its submissions make. */
+	const stockWrites = (u: string, years: readonly string[], stored: Map<string, { sy: UnitStockYear; ver: number }>, expected: Map<string, UnitStockYear>, now: string): Write[] => {
+		const out: Write[] = [];
+		for (const y of years) {
+			const k = `${u}|${y}`;
+			const before = stored.get(k);
+			const next = expected.get(k) ?? emptyUnitStockYear();
+			const empty = Object.keys(next.all).length === 0 && Object.keys(next.approved).length === 0;
+			if (before ? JSON.stringify(canonical(before.sy)) === JSON.stringify(canonical(next)) : empty) continue;
+			// A new `ver`: a submission that planned from the record read before it fails its condition and re-plans.
+			out.push({ PutRequest: { Item: { ...keys.unitStockYear(u, y), sy: next, ver: (before?.ver ?? 0) + 1, updatedAt: now } } });
 		}
-		for (const id of new Set([...s.aggregates.keys(), ...s.expected.keys()])) {
-			const old = s.aggregates.get(id);
-			const want = s.expected.get(id) ?? {};
-			if (sameCounters(counters(old), counters(want))) continue;
+		return out;
+	};
+
+	/** The writes that bring the aggregate items of the step's years to what the submissions make. */
+	const aggregateWrites = (stored: Map<string, Record<string, unknown>>, expected: Deltas, wanted: Set<string>, now: string): Write[] => {
+		const out: Write[] = [];
+		for (const id of new Set([...stored.keys(), ...expected.keys()])) {
 			const { orgId, kind, period } = parseAggId(id);
+			if (!wanted.has(period.slice(0, 4))) continue;
+			const old = stored.get(id);
+			const want = expected.get(id) ?? {};
+			if (sameCounters(counters(old), counters(want))) continue;
 			const key = keys.aggregate(orgId, kind, period);
-			byYear.get(period.slice(0, 4))?.push(Object.keys(want).length === 0 ? { DeleteRequest: { Key: key } } : { PutRequest: { Item: { ...key, ...want, asOf: old?.asOf ?? now } } });
+			out.push(Object.keys(want).length === 0 ? { DeleteRequest: { Key: key } } : { PutRequest: { Item: { ...key, ...want, asOf: old?.asOf ?? now } } });
 		}
-		return byYear;
+		return out;
 	};
 
-	/** Batches of 25, `concurrency` in flight; items DynamoDB leaves unprocessed are sent again with backoff. */
-	const writeBatches = async (writes: Write[], counts: { written: number }): Promise<void> => {
-		const batches: Write[][] = [];
-		for (let i = 0; i < writes.length; i += 25) batches.push(writes.slice(i, i + 25));
+	/** Writes in BatchWrites of 25 as they are handed over; items DynamoDB leaves unprocessed are sent again with backoff. */
+	const batchWriter = (limit: Limit, counts: { written: number }) => {
+		let pending: Write[] = [];
 		let handed = counts.written;
-		await mapPool(batches, o.concurrency, async (batch) => {
-			for (let i = 0; i < batch.length; i++) o.onItemWrite?.(handed++);
-			let pending = batch;
-			for (let attempt = 0; pending.length > 0; attempt++) {
-				if (attempt > 8) throw new Error("rebuild: DynamoDB kept items unprocessed");
-				if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-				const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
-				pending = (r.UnprocessedItems?.[table] ?? []) as Write[];
-			}
-			counts.written += batch.length;
-		});
+		const sent: Promise<void>[] = [];
+		const send = (batch: Write[]) =>
+			limit("write", async () => {
+				let left = batch;
+				for (let attempt = 0; left.length > 0; attempt++) {
+					if (attempt > 8) throw new Error("rebuild: DynamoDB kept items unprocessed");
+					if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+					const r = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: left } }));
+					left = (r.UnprocessedItems?.[table] ?? []) as Write[];
+				}
+				counts.written += batch.length;
+			});
+		const cut = () => {
+			const p = send(pending);
+			p.catch(() => undefined); // awaited in flush; a rejection before then is not unhandled
+			sent.push(p);
+			pending = [];
+		};
+		return {
+			add(writes: Write[]) {
+				for (const w of writes) {
+					o.onItemWrite?.(handed++);
+					pending.push(w);
+					if (pending.length === 25) cut();
+				}
+			},
+			async flush() {
+				if (pending.length > 0) cut();
+				await Promise.all(sent);
+			},
+		};
 	};
 
 	/**
-	 * A step: read the years' state once, recompute, write what differs in batches. Live submissions keep
-	 * landing meanwhile; one that commits between the read and a write of an item it touched is overwritten
-	 * there, which the verification finds and redoes. Returns what it read, for the verification.
+	 * A step: rebuild the years' aggregate items and stock-year records from the submissions.
+	 * 1. Every unit's mark first: a submission after it moves the unit's `ver`, which the verification sees.
+	 * 2. Each unit's submissions, one Query per unit (a unit whose index has none of the years is skipped), as
+	 *    many in flight as allowed. As each comes back its share of the aggregates is added to the recompute (the
+	 *    same pure functions the write path uses; units are independent) and its stock-year records that differ
+	 *    go out at once, so the writes overlap the reads. The stored records and the orgs' aggregate items are read
+	 *    alongside.
+	 * 3. The aggregate items that differ, once every unit is in.
+	 * Live submissions keep landing meanwhile; one that commits between the read and a write of an item it touched
+	 * is overwritten there, which the verification finds and redoes. Returns what it read, for the verification.
 	 */
 	const rebuildYears = async (idx: CatalogIndex, years: string[], attempt: number, counts: { written: number; unchanged: number }): Promise<YearsState> => {
-		const state = await readState(idx, years);
+		const span = spanOf(years);
+		const now = app.now().toISOString();
+		const limit = limiter(o.concurrency);
+		const writer = batchWriter(limit, counts);
+		const marks = await readMarks(idx);
+		const units = unitsOf(idx).map((u) => u.id);
+		const storedStock = readStock(units, years, limit);
+		const storedAggregates = readAggregates(idx, span, limit);
+		const expected: Deltas = new Map();
+		const stockExpected = new Map<string, UnitStockYear>();
+		const subsByUnit = new Map<string, SubmissionState[]>();
+		let stockChanged = 0;
+		await Promise.all(
+			units.filter((u) => hasAny(marks.get(u), span.needed)).map(async (u) => {
+				const subs = await limit("read", () => readUnit(u, span));
+				subsByUnit.set(u, subs);
+				recomputeAggregates(subs, idx.agg, expected);
+				for (const [k, sy] of stockYearsOf(subs, idx.agg)) if (span.wanted.has(k.slice(k.indexOf("|") + 1))) stockExpected.set(k, sy);
+				const writes = stockWrites(u, years, await storedStock, stockExpected, now);
+				stockChanged += writes.length;
+				writer.add(writes);
+			}),
+		);
+		// A unit skipped by its index whose stored records are not empty (they are made empty).
+		const stock = await storedStock;
+		for (const u of units.filter((x) => !subsByUnit.has(x))) {
+			const writes = stockWrites(u, years, stock, stockExpected, now);
+			stockChanged += writes.length;
+			writer.add(writes);
+		}
+		const aggregates = await storedAggregates;
 		for (const y of years) await o.beforeWrite?.(y, attempt);
-		const byYear = differences(idx, years, state, app.now().toISOString());
-		const writes = [...byYear.values()].flat();
-		const considered = unitsOf(idx).length * years.length + new Set([...state.aggregates.keys(), ...state.expected.keys()]).size;
-		counts.unchanged += considered - writes.length;
-		await writeBatches(writes, counts);
-		return state;
+		const aggWrites = aggregateWrites(aggregates, expected, span.wanted, now);
+		writer.add(aggWrites);
+		await writer.flush();
+		const considered = units.length * years.length + new Set([...aggregates.keys(), ...expected.keys()].filter((id) => span.wanted.has(parseAggId(id).period.slice(0, 4)))).size;
+		counts.unchanged += considered - stockChanged - aggWrites.length;
+		return { years, marks, subsByUnit, expected, stockExpected };
 	};
 
 	/**
-	 * Verification: the years whose stored aggregates or stock-year records differ from a recompute of the
-	 * submissions as they are now. When the step that wrote them read these years, and no submission of theirs
-	 * has a new version since, its recompute still holds and only versions, stock-year records and aggregates
-	 * are read again; otherwise everything is read and recomputed.
+	 * Verification: the years whose stored aggregates or stock-year records differ from what the submissions make
+	 * now. A unit whose indexed mark has not moved since the step read it has not been written since, so what the
+	 * step wrote for it still holds; when no unit moved there is nothing to read. Otherwise only the units that
+	 * moved (or have no index to tell) are read again: the recompute is corrected by their change alone (their
+	 * share as the step read it taken out, their share now added, as the write path applies a change), and the
+	 * aggregate items and those units' stock-year records are read afresh and compared. Without an earlier read
+	 * of these years (a resumed job), everything is read and compared.
 	 */
 	const yearsThatDiffer = async (idx: CatalogIndex, years: string[], earlier?: YearsState): Promise<string[]> => {
-		let now: YearsState | undefined;
-		if (earlier && years.every((y) => earlier.years.includes(y))) {
-			const light = await readState(idx, years, true);
-			const moved = [...new Set([...light.versions.keys(), ...earlier.versions.keys()])].filter((k) => light.versions.get(k) !== earlier.versions.get(k));
-			if (moved.length === 0) now = { ...light, expected: earlier.expected, stockExpected: earlier.stockExpected };
+		const span = spanOf(years);
+		const limit = limiter(o.concurrency);
+		const units = unitsOf(idx).map((u) => u.id);
+		const marks = await readMarks(idx);
+		const covers = earlier !== undefined && years.every((y) => earlier.years.includes(y));
+		const moved = covers ? units.filter((u) => !(indexed(earlier.marks.get(u)) && indexed(marks.get(u)) && earlier.marks.get(u)?.ver === marks.get(u)?.ver)) : units;
+		if (covers && moved.length === 0) return [];
+		const storedStock = readStock(moved, years, limit);
+		const storedAggregates = readAggregates(idx, span, limit);
+		const expected: Deltas = covers ? addDeltas(new Map(), earlier.expected) : new Map();
+		const stockExpected = new Map<string, UnitStockYear>();
+		await Promise.all(
+			moved.map(async (u) => {
+				const subs = await limit("read", () => readUnit(u, span));
+				if (covers) addDeltas(expected, recomputeAggregates(earlier.subsByUnit.get(u) ?? [], idx.agg), -1);
+				recomputeAggregates(subs, idx.agg, expected);
+				for (const [k, sy] of stockYearsOf(subs, idx.agg)) if (span.wanted.has(k.slice(k.indexOf("|") + 1))) stockExpected.set(k, sy);
+			}),
+		);
+		const stock = await storedStock;
+		const differ = new Set<string>();
+		for (const u of moved) for (const w of stockWrites(u, years, stock, stockExpected, "")) differ.add(String(w.PutRequest?.Item.sk).slice("STOCK#".length));
+		for (const w of aggregateWrites(await storedAggregates, expected, span.wanted, "")) {
+			const key = (w.PutRequest?.Item ?? w.DeleteRequest?.Key) as Key;
+			differ.add(String(key.sk).slice(String(key.sk).indexOf("#") + 1, String(key.sk).indexOf("#") + 5));
 		}
-		now ??= await readState(idx, years);
-		const byYear = differences(idx, years, now, "");
-		return years.filter((y) => (byYear.get(y)?.length ?? 0) > 0);
+		return years.filter((y) => differ.has(y));
 	};
 
 	/** Runs (or resumes) a job to the end, unless another runner holds a fresh lease. */
