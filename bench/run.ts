@@ -57,7 +57,7 @@ const main = async () => {
 	const results: Record<string, unknown> = {
 		generatedAt: started.toISOString(),
 		mode: quick ? "quick" : "full",
-		git: { commit: git("rev-parse HEAD"), dirty: git("status --porcelain -- functions scripts web/src infra bench :(exclude)bench/results.json").length > 0 },
+		git: { commit: git("rev-parse HEAD"), dirty: git("status --porcelain -- functions scripts web/src infra bench ':(exclude)bench/results.json'").length > 0 },
 		machine: machine(),
 		loadAverage: { start: loadavg().map((x) => round(x, 2)) },
 	};

@@ -69,11 +69,12 @@ const RRU_PER_CARD = 2 * 10 + 6;
 const CARD_MS = 60;
 // A group-robot push: a claim and a mark (2 WRU), one GetSecretValue, one HTTPS POST (~300 ms of waiting).
 const PUSH_MS = 300;
-// The rebuild (functions/metadata/rebuild.ts) per year: each unit's submissions and stock-year record read
-// strongly consistent (12 × 2 KB ≈ 7 RRU) three times (find the years, recompute, verify), each org's aggregate
-// items (~17 × 5 KB ≈ 22 RRU) twice; writes of the items that differ, at most every aggregate item (5 WRU each)
-// and every stock-year record (1 WRU). ~5 ms of compute per unit-year.
-const RRU_PER_UNIT_YEAR_REBUILD = 3 * 7;
+// The rebuild (functions/metadata/rebuild.ts) per year: each unit's submissions read strongly consistent once
+// (12 × 2 KB ≈ 7 RRU), its stock-year record (1 RRU, BatchGet) and its rolling item's mark twice (a ~5 KB item,
+// 2 RRU each: before the read and to verify; the verification reads nothing else unless a unit moved meanwhile),
+// each org's aggregate items (~17 × 5 KB ≈ 22 RRU) once; writes of the items that differ, at most every aggregate
+// item (5 WRU each) and every stock-year record (1 WRU). ~5 ms of compute per unit-year.
+const RRU_PER_UNIT_YEAR_REBUILD = 7 + 1 + 2 * 2;
 const WRU_PER_UNIT_YEAR_REBUILD = 1;
 const AGG_ITEMS_PER_ORG_YEAR = 17;
 const REBUILD_MS_PER_UNIT_YEAR = 5;
@@ -105,7 +106,7 @@ export const costOf = (s: Scenario) => {
 	const rebuildOrgYears = s.rebuildsPerMonth * s.rebuildYears * orgs;
 	const noticeWru = (notices + cards + s.pushRecipients) * WRU_PER_NOTICE;
 	const noticeRru = s.units * RRU_PER_CARD;
-	const rebuildRru = rebuildUnitYears * RRU_PER_UNIT_YEAR_REBUILD + rebuildOrgYears * 2 * AGG_ITEMS_PER_ORG_YEAR * 1.25;
+	const rebuildRru = rebuildUnitYears * RRU_PER_UNIT_YEAR_REBUILD + rebuildOrgYears * AGG_ITEMS_PER_ORG_YEAR * 1.25;
 	const rebuildWru = rebuildUnitYears * WRU_PER_UNIT_YEAR_REBUILD + rebuildOrgYears * AGG_ITEMS_PER_ORG_YEAR * 5;
 	const gbs =
 		api * (LAMBDA_MS / 1000) * LAMBDA_GB +
