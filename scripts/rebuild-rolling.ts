@@ -1,5 +1,6 @@
-// Builds (or repairs) every reporting unit's rolling item (functions/core/rolling.ts) from its submissions: the
-// migration for data written before rolling items existed. Optional: until it runs, a unit without an item is read
+// Builds (or repairs) every reporting unit's rolling item (functions/core/rolling.ts) from its submissions, with
+// the years it has data in (`yrs`, the aggregate rebuild's index): the migration for data written before rolling
+// items, or before they recorded years. Optional: until it runs, a unit without an item is read
 // the old way (the 12-month Query, the summary's per-unit Query) and gets its item on its next write. Safe while
 // the platform runs: each item is written on condition of the `ver` it was read with, and redone if a submission
 // landed in between. Running it twice changes nothing the second time.
