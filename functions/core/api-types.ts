@@ -681,8 +681,59 @@ export interface SummaryRunResult {
 	compiled: number;
 	archived: number;
 	failures: SummaryRunFailure[];
-	/** Dry run only: what a real run would do per recipient. */
-	plan?: { recipientId: string; email: string; scope: string; locale: string; action: "send" | "skip"; subject?: string; status?: string }[];
+	/** Dry run only: what a real run would do, per recipient and channel (an email, a group robot, or both). */
+	plan?: SummaryPlanEntry[];
+}
+
+/** A month's delivery record as listed (GET /api/admin/summaries/deliveries), without its claim token. */
+export interface DeliveryRow {
+	month: PeriodId;
+	recipientId: string;
+	status: "sending" | "sent" | "failed";
+	attempts: number;
+	claimedAt: string;
+	updatedAt: string;
+	messageId?: string;
+	sentAt?: string;
+	error?: string;
+	resends?: number;
+	lastResendBy?: string;
+	lastResendReason?: string;
+	/** The recipient as it stands (absent when it was deleted since). */
+	name?: string;
+	email?: string;
+	scopeOrgId?: string;
+	locale?: "zh-CN" | "en";
+	/** A group robot's record: the robot's masked summary. */
+	webhook?: RecipientWebhook;
+	/** `sending` for more than 15 minutes: it will not finish on its own; resend it. */
+	stuck: boolean;
+}
+
+/** GET /api/admin/summaries/deliveries: a month's email and group-robot records, and who has no email record yet. */
+export interface DeliveriesView {
+	month: PeriodId;
+	deliveries: DeliveryRow[];
+	pushes: DeliveryRow[];
+	notYet: { recipientId: string; name: string; email: string; scopeOrgId: string }[];
+}
+
+/** One line of a dry run's plan: a recipient's email, or its group robot. */
+export interface SummaryPlanEntry {
+	recipientId: string;
+	name: string;
+	channel: "email" | "wecom" | "dingtalk";
+	/** The email address, or the robot's masked hint. */
+	to: string;
+	/** Set for the email channel (the same as `to`). */
+	email?: string;
+	scope: string;
+	locale: string;
+	/** send: a real run would send it now; skip: this month's record exists (`status`: sent, failed, sending). */
+	action: "send" | "skip";
+	/** The email's subject, or the robot message's title. */
+	subject?: string;
+	status?: string;
 }
 
 /** GET/PUT /api/admin/notices/settings: the scheduled notices, each kind on or off, with its days. */

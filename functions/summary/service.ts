@@ -8,7 +8,7 @@
 // items (BatchGetItem, 100 units a call; one Query for a unit whose item does not reach back far enough). Each
 // (scope, locale) is compiled and charted once per run, however many recipients share it.
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { ArchiveEntry, SummaryRunFailure, SummaryRunResult } from "../core/api-types";
+import type { ArchiveEntry, DeliveriesView, SummaryRunFailure, SummaryRunResult } from "../core/api-types";
 import { queryAll } from "../commons/clients/dynamo";
 import { mapPool } from "../commons/pool";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -40,6 +40,7 @@ import { AppError, conflict, notFound } from "../commons/errors";
 import { keys } from "../commons/keys";
 import { createTransport, type MailMessage, type MailTransport } from "../commons/mail/index";
 import { createPushChannel, type PushChannelDeps } from "./push/channel";
+import { digestTitle } from "./push/digest";
 import { createAnalyticsService } from "../commons/services/analytics";
 
 /**
@@ -478,7 +479,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			result.recipients = 1;
 			result.compiled = 1;
 			if (dryRun) {
-				result.plan = [{ recipientId: "(to)", email: opts.to, scope: idx.divisionId, locale: c.model.locale, action: "send", subject: message.subject }];
+				result.plan = [{ recipientId: "(to)", name: opts.to, channel: "email", to: opts.to, email: opts.to, scope: idx.divisionId, locale: c.model.locale, action: "send", subject: message.subject }];
 				log.info("summary dry run: would send", { month, to: opts.to, subject: message.subject });
 				return result;
 			}
@@ -557,16 +558,23 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			result.plan = [];
 			for (const r of active) {
 				const rec = existing.get(r.id);
+				const base = { recipientId: r.id, name: r.name, channel: "email" as const, to: r.email, email: r.email, scope: r.scopeOrgId, locale: r.locale };
 				if (rec) {
-					result.plan.push({ recipientId: r.id, email: r.email as string, scope: r.scopeOrgId, locale: r.locale, action: "skip", status: rec.status });
+					result.plan.push({ ...base, action: "skip", status: rec.status });
 					result.skipped++;
 				} else if (!broken.has(`${r.scopeOrgId}|${r.locale}`)) {
-					const subject = emailFor(await compiledFor(r), r).subject;
-					result.plan.push({ recipientId: r.id, email: r.email as string, scope: r.scopeOrgId, locale: r.locale, action: "send", subject });
+					result.plan.push({ ...base, action: "send", subject: emailFor(await compiledFor(r), r).subject });
 				}
 			}
 			result.failures = compileFailures;
-			result.failed = compileFailures.length;
+			// The group robots, as pushMonth would do them.
+			const pushPlan = await push.planMonth(month, everyone, async (r) => digestTitle((await compiledFor(r)).model));
+			for (const p of pushPlan.entries) {
+				result.plan.push(p);
+				if (p.action === "skip") result.skipped++;
+			}
+			result.failures.push(...pushPlan.failures.map((f) => ({ recipientId: f.recipientId, error: f.error, channel: f.kind })));
+			result.failed = result.failures.length;
 			for (const p of result.plan) log.info(`summary dry run: would ${p.action}`, { month, ...p });
 			return result;
 		}
@@ -651,7 +659,7 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 	};
 
 	/** The month's delivery records with the recipient's name and address, and active recipients not sent to yet. */
-	const listDeliveries = async (month: string, now: Date = app.now()) => {
+	const listDeliveries = async (month: string, now: Date = app.now()): Promise<DeliveriesView> => {
 		const [records, all] = await Promise.all([deliveries.list(month), recipients.list()]);
 		const byId = new Map(all.map((r) => [r.id, r]));
 		const rows = records.map((d: DeliveryRecord) => {
@@ -665,7 +673,9 @@ export const createSummaryService = (app: App, deps: SummaryServiceDeps = {}) =>
 			};
 		});
 		const recorded = new Set(records.map((d) => d.recipientId));
-		const notYet = all.filter((r) => r.active && r.email && !recorded.has(r.id)).map((r) => ({ recipientId: r.id, name: r.name, email: r.email, scopeOrgId: r.scopeOrgId }));
+		const notYet = all
+			.filter((r): r is typeof r & { email: string } => r.active && !!r.email && !recorded.has(r.id))
+			.map((r) => ({ recipientId: r.id, name: r.name, email: r.email, scopeOrgId: r.scopeOrgId }));
 		// Group-robot pushes: their own records (PUSH#<month>), shown beside the email ones with the robot's masked hint.
 		const pushes = (await push.deliveries.list(month)).map((d: DeliveryRecord) => {
 			const r = byId.get(d.recipientId);

@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:http";
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../functions/commons/keys";
+import type { SummaryPlanEntry } from "../../functions/core/api-types";
 import type { DeliveryLogger } from "../../functions/summary/deliver";
 import { createSummaryService } from "../../functions/summary/service";
 import { type Caller, type Harness, startHarness } from "../support/harness";
@@ -171,6 +172,20 @@ describe("the monthly push", () => {
 			transport: async () => ({ send: async () => ({ messageId: "<m@test>" }) }),
 		});
 
+		// A dry run through the API lists each robot a run would push to, with the message's title and the masked hint,
+		// beside the one email; it pushes and records nothing.
+		const preview = await admin.call("POST", "/api/admin/summaries/run", { body: { month: MONTH, dryRun: true } });
+		expect(preview.status).toBe(200);
+		const planned = preview.body.plan as SummaryPlanEntry[];
+		expect(planned.map((p) => `${p.name} ${p.channel} ${p.action}`).sort()).toEqual(
+			["Tarim group dingtalk send", "Tarim group email send", "库尔勒群 wecom send", "师领导群（新） wecom send", "焉耆群 wecom send"].sort(),
+		);
+		expect(planned.find((p) => p.recipientId === ids.wecom)).toMatchObject({ subject: "【健康规划月报】2025年6月 第二师铁门关市", to: `${new URL(base).host} …key=weco…` });
+		expect(planned.find((p) => p.channel === "dingtalk")?.subject).toMatch(/^Health plan summary, June 2025, /);
+		expect(JSON.stringify(preview.body)).not.toContain("key=wecom-ok-token");
+		expect(received).toHaveLength(0);
+		expect((await admin.call("GET", `/api/admin/summaries/deliveries?month=${MONTH}`)).body.pushes).toEqual([]);
+
 		const first = await service.runMonthly({ month: MONTH, now: RUN_AT });
 		expect(first.pushed).toBe(3);
 		expect(first.failures).toEqual([{ recipientId: ids.broken, channel: "wecom", error: "wecom push: errcode -1 system busy" }]);
@@ -217,6 +232,15 @@ describe("the monthly push", () => {
 		const failed = listing.body.pushes.find((p: { recipientId: string }) => p.recipientId === ids.broken);
 		expect(failed).toMatchObject({ status: "failed", attempts: 4, error: "wecom push: errcode -1 system busy", webhook: { kind: "wecom" } });
 		expect(JSON.stringify(listing.body)).not.toContain("key=broken");
+
+		// After the run a dry run skips every robot, with its record's status.
+		const after = (await admin.call("POST", "/api/admin/summaries/run", { body: { month: MONTH, dryRun: true } })).body.plan as SummaryPlanEntry[];
+		expect(Object.fromEntries(after.filter((p) => p.channel !== "email").map((p) => [p.recipientId, `${p.action}:${p.status}`]))).toEqual({
+			[ids.wecom as string]: "skip:sent",
+			[ids.ding as string]: "skip:sent",
+			[ids.flaky as string]: "skip:sent",
+			[ids.broken as string]: "skip:failed",
+		});
 
 		// An explicit resend pushes once more (the robot answers now).
 		replies.delete("broken");

@@ -1,7 +1,7 @@
 // The push channel as the summary service uses it: the month's pushes (exactly once, deliver.ts), the delivery
 // records for the admin listing, and the robot's secret kept in step with the recipient when an admin saves one.
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Recipient } from "../../core/api-types";
+import type { Recipient, SummaryPlanEntry } from "../../core/api-types";
 import type { Locale } from "../../core/types";
 import { config } from "../../commons/config";
 import { AppError } from "../../commons/errors";
@@ -49,6 +49,33 @@ export const createPushChannel = (deps: PushChannelDeps) => {
 			logger: deps.logger,
 			...(deps.sleep ? { sleep: deps.sleep } : {}),
 		});
+	};
+
+	/**
+	 * What pushMonth would do, for a dry run: each active recipient with a robot, pushed now or skipped (its record
+	 * this month, with the record's status). Nothing is claimed or read from the secret store. A recipient whose
+	 * title cannot be made (its scope does not compile) is a failure, as in a real run.
+	 */
+	const planMonth = async (month: string, active: Recipient[], titleFor: (r: Recipient) => Promise<string>): Promise<{ entries: SummaryPlanEntry[]; failures: PushFailed[] }> => {
+		const withRobot = active.filter((r): r is Recipient & { webhook: NonNullable<Recipient["webhook"]> } => !!r.webhook);
+		const entries: SummaryPlanEntry[] = [];
+		const failures: PushFailed[] = [];
+		if (withRobot.length === 0) return { entries, failures };
+		const recorded = new Map((await deliveries.list(month)).map((d) => [d.recipientId, d]));
+		for (const r of withRobot) {
+			const base = { recipientId: r.id, name: r.name, channel: r.webhook.kind, to: r.webhook.hint, scope: r.scopeOrgId, locale: r.locale };
+			const rec = recorded.get(r.id);
+			if (rec) {
+				entries.push({ ...base, action: "skip", status: rec.status });
+				continue;
+			}
+			try {
+				entries.push({ ...base, action: "send", subject: await titleFor(r) });
+			} catch (err) {
+				failures.push({ recipientId: r.id, kind: r.webhook.kind, error: `not pushed: ${err instanceof Error ? err.message : String(err)}`, attempts: 0, permanent: false });
+			}
+		}
+		return { entries, failures };
 	};
 
 	/**
@@ -117,6 +144,7 @@ export const createPushChannel = (deps: PushChannelDeps) => {
 		deliveries,
 		secrets,
 		pushMonth,
+		planMonth,
 		resendPush,
 		prepare,
 	};

@@ -107,12 +107,15 @@ export interface DigestOptions {
 }
 
 /** The digest for one summary model, in the model's locale, within the byte budget. */
+/** The message's title (DingTalk's notification line; WeCom's first line), also what a dry run lists. */
+export const digestTitle = (m: SummaryModel): string => words(m.locale).title(m);
+
 export const buildDigest = (m: SummaryModel, options: DigestOptions): PushDigest => {
 	const w = words(m.locale);
 	const maxBytes = options.maxBytes ?? PUSH_MAX_BYTES;
 	// DingTalk's markdown joins single newlines into one paragraph; WeCom keeps them.
 	const separator = options.kind === "dingtalk" ? "\n\n" : "\n";
-	const title = w.title(m);
+	const title = digestTitle(m);
 	const lines: string[] = [`### ${title}`];
 	if (m.reporting.provisional) lines.push(`> ${w.provisional(m)}`);
 	lines.push(w.binding(m.bindingAlerts.length));
