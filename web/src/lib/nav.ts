@@ -27,6 +27,7 @@ export const ADMIN_NAV: { href: string; title: MessageKey; text: MessageKey }[] 
 	{ href: "/admin/units", title: "admin.units", text: "admin.unitsText" },
 	{ href: "/admin/users", title: "admin.users", text: "admin.usersText" },
 	{ href: "/admin/recipients", title: "admin.recipients", text: "admin.recipientsText" },
+	{ href: "/admin/deliveries", title: "admin.deliveries", text: "admin.deliveriesText" },
 	{ href: "/admin/plans", title: "admin.plans", text: "admin.plansText" },
 	{ href: "/admin/elements", title: "admin.elements", text: "admin.elementsText" },
 	{ href: "/admin/indicators", title: "admin.indicators", text: "admin.indicatorsText" },
