@@ -88,6 +88,8 @@ interface SendDeps {
 	sleep?: (ms: number) => Promise<void>;
 	random?: () => number;
 	logger?: DeliveryLogger;
+	/** What is being delivered, for the log lines: "summary" (default), "notice", "feedback card". */
+	what?: string;
 }
 
 export interface DeliverOptions<R extends DeliveryRecipient> extends SendDeps {
@@ -155,6 +157,7 @@ async function sendClaimed<R extends DeliveryRecipient>(
 	const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 	const maxAttempts = Math.max(1, deps.maxAttempts ?? 3);
 	const log = deps.logger ?? consoleLogger;
+	const what = deps.what ?? "summary";
 	const ctx = { month, recipientId: recipient.id };
 
 	let message: MailMessage;
@@ -165,7 +168,7 @@ async function sendClaimed<R extends DeliveryRecipient>(
 		// Building is deterministic: retrying cannot help, so this is a final failure.
 		const error = `build failed: ${errorText(err)}`;
 		await deps.deliveries.markFailed(month, recipient.id, record.claimToken, error, 0, now().toISOString());
-		log.error("summary email could not be built", { ...ctx, error });
+		log.error(`${what} email could not be built`, { ...ctx, error });
 		return { ok: false, error, attempts: 0, permanent: true };
 	}
 
@@ -179,7 +182,7 @@ async function sendClaimed<R extends DeliveryRecipient>(
 		} catch (err) {
 			last = err;
 			const permanent = err instanceof MailSendError && err.permanent;
-			log.warn("summary send attempt failed", { ...ctx, attempt: attempts, permanent, error: errorText(err) });
+			log.warn(`${what} send attempt failed`, { ...ctx, attempt: attempts, permanent, error: errorText(err) });
 			if (permanent || attempts >= maxAttempts) break;
 			await sleep(backoffDelay(attempts, deps.backoff, deps.random));
 		}
@@ -187,20 +190,21 @@ async function sendClaimed<R extends DeliveryRecipient>(
 	const error = errorText(last);
 	const permanent = last instanceof MailSendError && last.permanent;
 	await deps.deliveries.markFailed(month, recipient.id, record.claimToken, error, attempts, now().toISOString());
-	log.error("summary delivery failed", { ...ctx, attempts, permanent, error });
+	log.error(`${what} delivery failed`, { ...ctx, attempts, permanent, error });
 	return { ok: false, error, attempts, permanent };
 }
 
 async function recordSent(month: string, recipientId: string, record: DeliveryRecord, sent: { messageId: string; attempts: number }, deps: SendDeps): Promise<SentEntry> {
 	const now = deps.now ?? (() => new Date());
 	const log = deps.logger ?? consoleLogger;
+	const what = deps.what ?? "summary";
 	const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 	let lastError: unknown;
 	// The mail is out: recording it must not give up quickly, or the next run sees 'sending' and an operator must look.
 	for (let i = 1; i <= 4; i++) {
 		try {
 			await deps.deliveries.markSent(month, recipientId, record.claimToken, sent.messageId, sent.attempts, now().toISOString());
-			log.info("summary sent", { month, recipientId, messageId: sent.messageId, attempts: sent.attempts });
+			log.info(`${what} sent`, { month, recipientId, messageId: sent.messageId, attempts: sent.attempts });
 			return { recipientId, ...sent };
 		} catch (err) {
 			lastError = err;
@@ -208,7 +212,7 @@ async function recordSent(month: string, recipientId: string, record: DeliveryRe
 		}
 	}
 	const recordError = errorText(lastError);
-	log.error("summary sent but not recorded; the record stays 'sending' and will not be re-sent automatically", {
+	log.error(`${what} sent but not recorded; the record stays 'sending' and will not be re-sent automatically`, {
 		month,
 		recipientId,
 		messageId: sent.messageId,
@@ -228,6 +232,7 @@ export async function deliverSummaries<R extends DeliveryRecipient>(options: Del
 	const { month, recipients, deliveries } = options;
 	const now = options.now ?? (() => new Date());
 	const log = options.logger ?? consoleLogger;
+	const what = options.what ?? "summary";
 	const report: DeliveryReport = { month, sent: [], skipped: [], failed: [] };
 
 	const one = async (recipient: R): Promise<void> => {
@@ -237,14 +242,14 @@ export async function deliverSummaries<R extends DeliveryRecipient>(options: Del
 		} catch (err) {
 			// Nothing was sent and nothing recorded: the next run will try again.
 			const error = `claim failed: ${errorText(err)}`;
-			log.error("summary delivery could not be claimed", { month, recipientId: recipient.id, error });
+			log.error(`${what} delivery could not be claimed`, { month, recipientId: recipient.id, error });
 			report.failed.push({ recipientId: recipient.id, error, attempts: 0, permanent: false });
 			return;
 		}
 		if (!claim.claimed) {
 			report.skipped.push({ recipientId: recipient.id, reason: SKIP_REASON[claim.existing.status], record: claim.existing });
 			if (claim.existing.status !== "sent")
-				log.warn("summary delivery skipped", { month, recipientId: recipient.id, status: claim.existing.status, error: claim.existing.error });
+				log.warn(`${what} delivery skipped`, { month, recipientId: recipient.id, status: claim.existing.status, error: claim.existing.error });
 			return;
 		}
 		const result = await sendClaimed(month, recipient, claim.record, options.buildEmail, options);
@@ -261,7 +266,7 @@ export async function deliverSummaries<R extends DeliveryRecipient>(options: Del
 			} catch (err) {
 				// A store failure while recording a failure: surface it, keep going with the others.
 				report.failed.push({ recipientId: r.id, error: errorText(err), attempts: 0, permanent: false });
-				log.error("summary delivery error", { month, recipientId: r.id, error: errorText(err) });
+				log.error(`${what} delivery error`, { month, recipientId: r.id, error: errorText(err) });
 			}
 		}
 	});
@@ -287,10 +292,11 @@ export type ResendResult =
 export async function resendSummary<R extends DeliveryRecipient>(options: ResendOptions<R>): Promise<ResendResult> {
 	const now = options.now ?? (() => new Date());
 	const log = options.logger ?? consoleLogger;
+	const what = options.what ?? "summary";
 	const { month, recipient } = options;
 	const claim = await options.deliveries.claimForResend(month, recipient.id, now().toISOString(), options.audit, options.staleAfterMs ?? 15 * 60_000);
 	if (!claim.claimed) return { outcome: "busy", record: claim.existing };
-	log.info("summary resend", { month, recipientId: recipient.id, actor: options.audit.actor, reason: options.audit.reason });
+	log.info(`${what} resend`, { month, recipientId: recipient.id, actor: options.audit.actor, reason: options.audit.reason });
 	const result = await sendClaimed(month, recipient, claim.record, options.buildEmail, options);
 	if (result.ok) return { outcome: "sent", entry: await recordSent(month, recipient.id, claim.record, result, options) };
 	return { outcome: "failed", entry: { recipientId: recipient.id, error: result.error, attempts: result.attempts, permanent: result.permanent } };

@@ -219,6 +219,7 @@ export const createFeedbackService = (app: App, deps: FeedbackDeps = {}) => {
 					deliveries: notices,
 					transport,
 					logger: log,
+					what: "feedback card",
 					...(deps.sleep ? { sleep: deps.sleep } : {}),
 					buildEmail: async (r: Reader) => ({ from: config.mailFrom, to: r.email, ...renderFeedbackCard(await cardOf(r.unit, r.locale)) }),
 				});

@@ -144,6 +144,7 @@ export const createReminderService = (app: App, deps: ReminderDeps = {}) => {
 					deliveries: notices,
 					transport,
 					logger: log,
+					what: "notice",
 					...(deps.sleep ? { sleep: deps.sleep } : {}),
 					buildEmail: (j: Job) => {
 						const mail = renderNotice({

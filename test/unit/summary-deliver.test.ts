@@ -123,6 +123,16 @@ describe("deliverSummaries", () => {
 		expect(attempts.get("c@example.cn")).toBe(3);
 	});
 
+	it("names what it delivers in its log lines: a reminder's are not the summary's", async () => {
+		const { transport } = scriptedTransport((to) => (to === "c@example.cn" ? new MailSendError("550 no such user", true) : undefined));
+		const { logger, lines } = quietLogger();
+		await deliverSummaries({ month: "2025-06", recipients, buildEmail: build, transport, deliveries: createMemoryDeliveryStore(), logger, what: "notice", sleep: async () => {} });
+		const messages = lines.map((l) => l.message);
+		expect(messages).toContain("notice sent");
+		expect(messages).toContain("notice delivery failed");
+		expect(messages.filter((m) => m.startsWith("summary"))).toEqual([]);
+	});
+
 	it("does not retry a permanent failure (5xx, rejected address)", async () => {
 		const deliveries = createMemoryDeliveryStore();
 		const { transport, attempts } = scriptedTransport((to) => (to === "a@example.cn" ? new MailSendError("550 no such user", true) : undefined));
