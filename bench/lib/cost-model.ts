@@ -19,6 +19,8 @@ export const PRICES_USD = {
 	logsStoragePerGbMonth: 0.03,
 	secretPerMonth: 0.4,
 	secretApiPer10k: 0.05,
+	kmsKeyPerMonth: 1,
+	kmsRequestsPer10k: 0.03,
 	sesPer1000: 0.1,
 };
 
@@ -32,7 +34,7 @@ export interface Scenario {
 	/** Indicator cards on a dashboard: one /series request each for the sparklines (web/src/routes/+page.svelte). */
 	cardsPerView: number;
 	summaryRecipients: number;
-	/** Of the summary recipients, those with a WeCom/DingTalk group robot (one push each, its secret read once). */
+	/** Of the summary recipients, those with a WeCom/DingTalk group robot (one push each, its webhook opened once). */
 	pushRecipients: number;
 	/** Reporters per unit: each gets the unit feedback card, and reminders while the unit is missing. */
 	reportersPerUnit: number;
@@ -67,7 +69,8 @@ const WRU_PER_NOTICE = 2;
 // 12 months of statuses (one Query, ~6 RRU); the 垦区 and division reports are read once per run. ~60 ms of compute.
 const RRU_PER_CARD = 2 * 10 + 6;
 const CARD_MS = 60;
-// A group-robot push: a claim and a mark (2 WRU), one GetSecretValue, one HTTPS POST (~300 ms of waiting).
+// A group-robot push: a claim and a mark (2 WRU), the sealed webhook read (1 RRU) and opened (one KMS Decrypt), one
+// HTTPS POST (~300 ms of waiting). Every robot is sealed with one push key ($1 a month), not a secret of its own.
 const PUSH_MS = 300;
 // The rebuild (functions/metadata/rebuild.ts) per year: each unit's submissions read strongly consistent once
 // (12 × 2 KB ≈ 7 RRU), its stock-year record (1 RRU, BatchGet) and its rolling item's mark twice (a ~5 KB item,
@@ -123,7 +126,7 @@ export const costOf = (s: Scenario) => {
 		lambdaCompute: gbs * p.lambdaArmPerGbSecond,
 		dynamoWrites: (wru / 1e6) * p.dynamoWruPerMillion,
 		dynamoReads: (rru / 1e6) * p.dynamoRruPerMillion,
-		noticesAndPushes: ((noticeWru / 1e6) * p.dynamoWruPerMillion + (noticeRru / 1e6) * p.dynamoRruPerMillion + ((notices + cards) / 1000) * p.sesPer1000 + (s.pushRecipients / 1e4) * p.secretApiPer10k + s.pushRecipients * p.secretPerMonth),
+		noticesAndPushes: ((noticeWru / 1e6) * p.dynamoWruPerMillion + (noticeRru / 1e6) * p.dynamoRruPerMillion + ((notices + cards) / 1000) * p.sesPer1000 + (s.pushRecipients / 1e4) * p.kmsRequestsPer10k + p.kmsKeyPerMonth),
 		rebuild: (rebuildWru / 1e6) * p.dynamoWruPerMillion + (rebuildRru / 1e6) * p.dynamoRruPerMillion,
 		dynamoStorage: Math.max(0, s.storageGB - 25) * p.dynamoStoragePerGbMonth,
 		dynamoPitr: s.storageGB * p.dynamoPitrPerGbMonth,

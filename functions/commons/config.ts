@@ -100,6 +100,8 @@ const fields = {
 	// name prefix the webhook URLs live under in AWS (absent locally: they stay in the local table).
 	PUSH_ALLOWED_HOSTS: optional(text),
 	PUSH_SECRET_PREFIX: optional(text),
+	// The KMS key that seals each robot's webhook in the table (infra: the stack's push key).
+	PUSH_KMS_KEY_ID: optional(text),
 } satisfies Record<string, Field<unknown>>;
 type Environment = { [K in keyof typeof fields]: ReturnType<(typeof fields)[K]> };
 
@@ -226,8 +228,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
 		push: {
 			/** Hosts accepted besides the platforms' own (qyapi.weixin.qq.com, oapi.dingtalk.com): local receivers in tests. */
 			allowedHosts: list(e.PUSH_ALLOWED_HOSTS).map((h) => h.toLowerCase()),
-			/** Secrets Manager name prefix of the webhook secrets; absent locally, where they stay in the table. */
+			/** Secrets Manager name prefix of robots saved before the push key (read, and emptied on the next save). */
 			secretPrefix: e.PUSH_SECRET_PREFIX,
+			/** The key each robot's webhook is sealed with in the table; absent locally, where it is stored plain. */
+			kmsKeyId: e.PUSH_KMS_KEY_ID,
 		},
 	};
 };

@@ -11,13 +11,13 @@ import type { SummaryModel } from "../model";
 import type { RecipientFields, RecipientInput } from "../recipient-store";
 import { archiveUrlFor, buildDigest } from "./digest";
 import { deliverPushes, type PushFailed, type PushReport, type PushSent, sendClaimed } from "./deliver";
-import { createSecretsManagerWebhookSecretStore, createTableWebhookSecretStore, type WebhookSecretStore } from "./secret-store";
+import { createKmsWebhookSecretStore, createSecretsManagerWebhookSecretStore, createTableWebhookSecretStore, type WebhookSecretStore } from "./secret-store";
 import { postDigest, type PostJson, webhookSummary } from "./webhook";
 
 export interface PushChannelDeps {
 	client: DynamoDBDocumentClient;
 	tableName: string;
-	/** Defaults: PUSH# records in the table; Secrets Manager when PUSH_SECRET_PREFIX is set, else the table. */
+	/** Defaults: PUSH# records in the table; robots sealed with PUSH_KMS_KEY_ID in the table (Secrets Manager for those saved before), else plain in the local table. */
 	deliveries?: DeliveryStore;
 	secrets?: WebhookSecretStore;
 	/** Injected in tests: the HTTP POST and the wait between retries. */
@@ -28,11 +28,12 @@ export interface PushChannelDeps {
 
 export const createPushChannel = (deps: PushChannelDeps) => {
 	const deliveries = deps.deliveries ?? createDynamoDeliveryStore({ client: deps.client, tableName: deps.tableName, partition: "PUSH" });
+	const legacy = config.push.secretPrefix ? createSecretsManagerWebhookSecretStore({ prefix: config.push.secretPrefix, region: config.region }) : undefined;
 	const secrets =
 		deps.secrets ??
-		(config.push.secretPrefix
-			? createSecretsManagerWebhookSecretStore({ prefix: config.push.secretPrefix, region: config.region })
-			: createTableWebhookSecretStore({ client: deps.client, tableName: deps.tableName }));
+		(config.push.kmsKeyId
+			? createKmsWebhookSecretStore({ client: deps.client, tableName: deps.tableName, keyId: config.push.kmsKeyId, region: config.region, ...(legacy ? { legacy } : {}) })
+			: (legacy ?? createTableWebhookSecretStore({ client: deps.client, tableName: deps.tableName })));
 
 	/** Pushes the month's digest to every active recipient with a robot and no push record yet. */
 	const pushMonth = async (month: string, active: Recipient[], modelFor: (scope: string, locale: Locale) => Promise<SummaryModel>): Promise<PushReport> => {

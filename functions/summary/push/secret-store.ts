@@ -1,7 +1,12 @@
 // Where a recipient's group-robot URL and DingTalk signing secret live. Both are credentials (anyone with the URL can
-// post to the group), so they are kept out of the recipient item: in AWS each robot is one Secrets Manager secret
-// named `<PUSH_SECRET_PREFIX><recipientId>` (the name follows from the id, so the item needs no reference); in local
-// mode, with no prefix configured, they sit in the local table under PUSHSECRET, which no API reads back.
+// post to the group), so they are kept out of the recipient item, under PUSHSECRET / <recipientId>, which no API
+// reads back:
+// - in AWS sealed with the stack's push key (KMS Encrypt, the recipient's id as encryption context): any function
+//   can read the table, but only the two the stack grants kms:Decrypt on that key can open it. One key for every
+//   robot, where one Secrets Manager secret per robot cost $0.40 a month each (docs/performance.md, cost model);
+// - robots saved before that (December 2026) are each a Secrets Manager secret `<PUSH_SECRET_PREFIX><recipientId>`:
+//   still read, and moved into the table the next time an admin saves the recipient;
+// - in local mode, with no key configured, in plain text in the local table.
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../../commons/keys";
 import type { WebhookTarget } from "./webhook";
@@ -33,6 +38,71 @@ export const createTableWebhookSecretStore = (options: { client: DynamoDBDocumen
 		},
 		async remove(recipientId) {
 			await client.send(new DeleteCommand({ TableName, Key: keys.pushSecret(recipientId) }));
+		},
+	};
+};
+
+/** The KMS operations used, so a test can stand in for the service. */
+export interface KmsApi {
+	encrypt(keyId: string, plaintext: Uint8Array, context: Record<string, string>): Promise<Uint8Array>;
+	decrypt(keyId: string, ciphertext: Uint8Array, context: Record<string, string>): Promise<Uint8Array>;
+}
+
+const awsKmsApi = async (region: string): Promise<KmsApi> => {
+	const k = await import("@aws-sdk/client-kms");
+	const client = new k.KMSClient({ region });
+	return {
+		async encrypt(keyId, plaintext, context) {
+			const out = await client.send(new k.EncryptCommand({ KeyId: keyId, Plaintext: plaintext, EncryptionContext: context }));
+			if (!out.CiphertextBlob) throw new Error("KMS returned no ciphertext");
+			return out.CiphertextBlob;
+		},
+		async decrypt(keyId, ciphertext, context) {
+			const out = await client.send(new k.DecryptCommand({ KeyId: keyId, CiphertextBlob: ciphertext, EncryptionContext: context }));
+			if (!out.Plaintext) throw new Error("KMS returned no plaintext");
+			return out.Plaintext;
+		},
+	};
+};
+
+/**
+ * AWS: each robot sealed with the push key in the table. `legacy` is the Secrets Manager store robots saved before
+ * were kept in: read when the table has none, and emptied when the robot is saved again or removed.
+ */
+export const createKmsWebhookSecretStore = (options: {
+	client: DynamoDBDocumentClient;
+	tableName: string;
+	keyId: string;
+	region: string;
+	kms?: () => Promise<KmsApi>;
+	legacy?: WebhookSecretStore;
+}): WebhookSecretStore => {
+	const { client, tableName: TableName, keyId, legacy } = options;
+	let api: Promise<KmsApi> | undefined;
+	const open = (): Promise<KmsApi> => {
+		api ??= (options.kms ?? (() => awsKmsApi(options.region)))();
+		return api;
+	};
+	// Bound to the recipient: a sealed robot copied onto another recipient's item does not open.
+	const context = (recipientId: string) => ({ purpose: "health-plan group-robot webhook", recipientId });
+	return {
+		async put(recipientId, target) {
+			const sealed = await (await open()).encrypt(keyId, Buffer.from(JSON.stringify(target), "utf8"), context(recipientId));
+			await client.send(new PutCommand({ TableName, Item: { ...keys.pushSecret(recipientId), type: "PUSHSECRET", sealed: Buffer.from(sealed).toString("base64") } }));
+			// A robot saved before is now in the table; its old secret would only cost money.
+			await legacy?.remove(recipientId);
+		},
+		async get(recipientId) {
+			const out = await client.send(new GetCommand({ TableName, Key: keys.pushSecret(recipientId), ConsistentRead: true }));
+			if (typeof out.Item?.sealed === "string") {
+				const plain = await (await open()).decrypt(keyId, Buffer.from(out.Item.sealed, "base64"), context(recipientId));
+				return parseTarget(JSON.parse(Buffer.from(plain).toString("utf8")));
+			}
+			return legacy ? legacy.get(recipientId) : null;
+		},
+		async remove(recipientId) {
+			await client.send(new DeleteCommand({ TableName, Key: keys.pushSecret(recipientId) }));
+			await legacy?.remove(recipientId);
 		},
 	};
 };
