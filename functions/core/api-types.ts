@@ -685,20 +685,26 @@ export interface SummaryRunResult {
 	plan?: SummaryPlanEntry[];
 }
 
-/** A month's delivery record as listed (GET /api/admin/summaries/deliveries), without its claim token. */
-export interface DeliveryRow {
+/** A delivery record (`DELIVERY#<month>` / `R#<recipientId>`, or `PUSH#<month>` for a robot) without its claim token. */
+export interface DeliveryRecordView {
 	month: PeriodId;
 	recipientId: string;
 	status: "sending" | "sent" | "failed";
+	/** Send attempts in the current claim. */
 	attempts: number;
 	claimedAt: string;
 	updatedAt: string;
 	messageId?: string;
 	sentAt?: string;
 	error?: string;
+	/** Explicit resends so far. */
 	resends?: number;
 	lastResendBy?: string;
 	lastResendReason?: string;
+}
+
+/** A month's delivery record as listed (GET /api/admin/summaries/deliveries), with its recipient. */
+export interface DeliveryRow extends DeliveryRecordView {
 	/** The recipient as it stands (absent when it was deleted since). */
 	name?: string;
 	email?: string;

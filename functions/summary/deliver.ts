@@ -8,26 +8,14 @@
 import { randomUUID } from "node:crypto";
 import { logger } from "../commons/observability";
 import { MailSendError, type MailMessage, type MailTransport } from "../commons/mail/transport";
+import type { DeliveryRecordView } from "../core/api-types";
 
-export type DeliveryStatus = "sending" | "sent" | "failed";
+export type DeliveryStatus = DeliveryRecordView["status"];
 
-export interface DeliveryRecord {
-	month: string;
-	recipientId: string;
-	status: DeliveryStatus;
-	/** Send attempts in the current claim. */
-	attempts: number;
+/** The record as stored: what the admin listing shows, and the claim it is held under. */
+export interface DeliveryRecord extends DeliveryRecordView {
 	/** Identifies the current claim: only its holder may mark the record sent or failed. */
 	claimToken: string;
-	claimedAt: string;
-	updatedAt: string;
-	messageId?: string;
-	sentAt?: string;
-	error?: string;
-	/** Explicit resends so far. */
-	resends?: number;
-	lastResendBy?: string;
-	lastResendReason?: string;
 }
 
 export type ClaimOutcome = { claimed: true; record: DeliveryRecord } | { claimed: false; existing: DeliveryRecord };
