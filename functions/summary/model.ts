@@ -225,3 +225,21 @@ export const formatBeijingTime = (iso: string | undefined): string => {
 	if (Number.isNaN(t)) return iso;
 	return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace("T", " ");
 };
+
+/**
+ * How the binding (约束性) indicators stand: needing attention (off track, behind), judged fine (achieved, on track),
+ * and not judged (provisional, uncertain, no data). The subject, the binding section and the group-robot digest say
+ * "all achieved or on track" only when none is left unjudged: with units missing, that sentence would be an artefact.
+ */
+export interface BindingTally {
+	total: number;
+	alerts: number;
+	fine: number;
+	unjudged: number;
+}
+
+export const bindingTally = (m: Pick<SummaryModel, "indicators" | "bindingAlerts">): BindingTally => {
+	const binding = m.indicators.filter((i) => i.nature === "binding");
+	const fine = binding.filter((i) => i.status === "achieved" || i.status === "on-track").length;
+	return { total: binding.length, alerts: m.bindingAlerts.length, fine, unjudged: binding.length - fine - m.bindingAlerts.length };
+};

@@ -254,7 +254,7 @@ describe("the scheduled job", () => {
 		expect(div.attachments.find((a) => a.filename?.endsWith(".xlsx"))?.filename).toBe(`健康规划月度摘要-${MONTH}-div.xlsx`);
 
 		const tarim = tarimMail[0]?.parsed as ParsedMail;
-		expect(tarim.subject).toBe("Health plan summary, June 2025, Tarim Area: 1 binding indicator needs attention");
+		expect(tarim.subject).toBe("Health plan summary, June 2025, Tarim Area: 1 binding indicator needs attention, 2 not yet judged");
 		expect(tarim.text).toContain("31st Regiment Hospital");
 		for (const outside of ["Community Health Centre", "Yanqi", "Korla", "社区"]) expect(tarim.text).not.toContain(outside);
 		expect(htmlOf(tarim)).not.toContain("onerror");

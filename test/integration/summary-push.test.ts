@@ -206,8 +206,8 @@ describe("the monthly push", () => {
 		for (const r of received) expect(r.problems, `${r.path} ${tokenOf(r)}`).toEqual([]);
 		const wecomText = String((byToken("wecom-ok-token")[0]?.body.markdown as { content: string } | undefined)?.content);
 		expect(wecomText.split("\n")[0]).toBe("### 【健康规划月报】2025年6月 第二师铁门关市");
-		// No data reported yet in this table: the digest says so, claims no binding indicator is fine, and names the 21 units.
-		expect(wecomText.split("\n").slice(1, 3)).toEqual(["> 数据不完整（21个单位中0个已上报），以下为暂定数字。", "**约束性指标：无偏离目标或落后进度**"]);
+		// No data reported yet in this table: the digest says so, judges no binding indicator either way, and names the 21 units.
+		expect(wecomText.split("\n").slice(1, 3)).toEqual(["> 数据不完整（21个单位中0个已上报），以下为暂定数字。", "**约束性指标：数据不足，暂不判断**"]);
 		expect(wecomText).toContain("**未报单位（21个）**");
 		expect(wecomText).toContain("师库尔勒医院、");
 		expect(wecomText.split("\n").at(-1)).toBe("[查看月度简报存档](https://hpm.example.cn/summaries?org=div&month=2025-06&scope=div)");

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { ProgressRow } from "../../functions/core/api-types";
 import { compileSummary } from "../../functions/summary/compile";
 import { renderEmail } from "../../functions/summary/render";
+import { buildDigest } from "../../functions/summary/push/digest";
 import { buildSummaryXlsx } from "../../functions/summary/xlsx";
 import { completeness, report, row, summaryInput } from "./summary-fixtures";
 
@@ -93,6 +94,52 @@ describe("a summary compiled before the deadline", () => {
 		const { html } = renderEmail(compileSummary(input), [], { xlsx: false });
 
 		expect(html).not.toContain("数据不完整，以下为暂定数字");
+	});
+});
+
+describe("the binding verdict while units are missing", () => {
+	/** November before the deadline: no binding indicator behind, one judged achieved, two that cannot be judged. */
+	const noAlerts = (rows: { spec: Spec; status: ProgressRow["status"]; value: number | null }[], locale: "zh-CN" | "en" = "zh-CN") =>
+		compileSummary({
+			...summaryInput({
+				month: "2026-11",
+				current: report(
+					"2026-11",
+					rows.map((r) => ({ ...row({ ...r.spec, value: r.value as number, status: r.status }), coverage: cov(15, 0), ...(r.status === "provisional" ? { provisional: true, provisionalReason: "coverage" as const } : {}) })),
+					{ reported: 15, expected: 21, rate: 15 / 21, threshold: 0.9, provisional: true },
+				),
+				previous: null,
+				generatedAt: "2026-12-06T01:00:00.000Z",
+			}),
+			locale,
+		});
+
+	it("never says every binding indicator is achieved or on track while some cannot be judged, in the subject, the email or the robots' digest", () => {
+		const rows = [
+			{ spec: DOCTORS, status: "achieved" as const, value: 3.3 },
+			{ spec: GP, status: "provisional" as const, value: 2.9 },
+			{ spec: MMR, status: "no-data" as const, value: null },
+		];
+		const zh = noAlerts(rows);
+		const email = renderEmail(zh, [], { xlsx: false });
+		expect(email.subject).toBe("【健康规划月报】2026年11月 第二师铁门关市：1项约束性指标达标或符合进度，2项暂不能判断");
+		// "约束性指标均…" only after a count of the judged ones ("可判断的1项约束性指标均已达标…").
+		for (const text of [email.subject, email.html, email.text]) expect(text).not.toMatch(/(?<!项)约束性指标均/);
+		expect(email.text).toContain("可判断的1项约束性指标均已达标或符合规划进度；另有2项数据不完整或暂无数据，暂不判断。");
+		expect(buildDigest(zh, { kind: "wecom", archiveUrl: "https://x/" }).markdown).toContain("**约束性指标：1项达标或符合进度，2项数据不足暂不判断**");
+
+		const en = renderEmail(noAlerts(rows, "en"), [], { xlsx: false });
+		expect(en.subject).toBe("Health plan summary, November 2026, 2nd Division / Tiemenguan City: 1 binding indicator achieved or on track, 2 not yet judged");
+		expect(en.text).not.toContain("All binding indicators are achieved");
+
+		// None judged at all (nothing in yet): no verdict either way.
+		const none = noAlerts(rows.map((r) => ({ ...r, status: "no-data" as const, value: null })));
+		expect(renderEmail(none, [], { xlsx: false }).subject).toBe("【健康规划月报】2026年11月 第二师铁门关市：约束性指标数据不足，暂不判断");
+		expect(buildDigest(none, { kind: "dingtalk", archiveUrl: "https://x/" }).markdown).toContain("**约束性指标：数据不足，暂不判断**");
+
+		// Every binding indicator judged and fine: then, and only then, it says so.
+		const fine = noAlerts(rows.map((r) => ({ ...r, status: "achieved" as const, value: 5 })));
+		expect(renderEmail(fine, [], { xlsx: false }).subject).toBe("【健康规划月报】2026年11月 第二师铁门关市：约束性指标均达标或符合进度");
 	});
 });
 

@@ -108,7 +108,8 @@ describe("renderEmail", () => {
 		for (const label of ["偏离目标", "落后进度", "已达标", "符合进度", "暂无数据"]) expect(html).toContain(label);
 		expect(html).toMatch(/background-color:#82071e;color:#ffffff;[^"]*font-weight:bold[^"]*">约束性</);
 		expect(html).toContain('href="https://monitor.example.cn/dashboard?plan=plan-14th&amp;org=div2&amp;period=2025-06"');
-		expect(email.subject).toBe("【健康规划月报】2025年6月 第二师铁门关市：3项约束性指标需关注");
+		// The fixture's fourth binding indicator has no data: the subject says it is not judged, not that it is fine.
+		expect(email.subject).toBe("【健康规划月报】2025年6月 第二师铁门关市：3项约束性指标需关注，1项暂不能判断");
 	});
 
 	it("has a plain-text alternative with the same content", () => {
@@ -129,7 +130,7 @@ describe("renderEmail", () => {
 		expect(email.html).toContain('lang="en"');
 		expect(email.html).toContain("Binding indicators needing attention (3)");
 		expect(email.html).toContain(">Binding<");
-		expect(email.subject).toBe("Health plan summary, June 2025, 2nd Division / Tiemenguan City: 3 binding indicators need attention");
+		expect(email.subject).toBe("Health plan summary, June 2025, 2nd Division / Tiemenguan City: 3 binding indicators need attention, 1 not yet judged");
 		expect(email.attachments[0]?.filename).toBe("health-plan-summary-2025-06-div2.xlsx");
 	});
 });

@@ -6,7 +6,7 @@
 // 3 bytes). DingTalk documents no figure for markdown; the same budget keeps the two messages alike. When the digest
 // does not fit it is cut at a line boundary and ends with a line pointing to the archive.
 import type { IndicatorStatus, Locale } from "../../core/types";
-import { formatMonthLabel, formatNumber, pick, STATUS_LABELS, STATUSES, type SummaryModel } from "../model";
+import { type BindingTally, bindingTally, formatMonthLabel, formatNumber, pick, STATUS_LABELS, STATUSES, type SummaryModel } from "../model";
 
 export type PushKind = "wecom" | "dingtalk";
 
@@ -76,7 +76,14 @@ const words = (locale: Locale) =>
 		? {
 				title: (m: SummaryModel) => `Health plan summary, ${formatMonthLabel(m.month, "en")}, ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `Data incomplete (${m.reporting.reported} of ${m.reporting.expected} units reported): the figures are provisional.`,
-				binding: (n: number) => (n > 0 ? `**Binding indicators needing attention (${n})**` : "**Binding indicators: none off track or behind**"),
+				binding: (t: BindingTally) =>
+					t.alerts > 0
+						? `**Binding indicators needing attention (${t.alerts})**`
+						: t.unjudged === 0
+							? "**Binding indicators: none off track or behind**"
+							: t.fine > 0
+								? `**Binding indicators: ${t.fine} achieved or on track, ${t.unjudged} not yet judged (data incomplete)**`
+								: "**Binding indicators: not yet judged (data incomplete)**",
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}: ${status}, ${value}${target ? ` (target ${target})` : ""}`,
 				counts: "**Indicators by status**",
 				missing: (n: number) => (n > 0 ? `**Units not reported (${n})**` : "**Every unit has reported**"),
@@ -87,7 +94,14 @@ const words = (locale: Locale) =>
 		: {
 				title: (m: SummaryModel) => `【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `数据不完整（${m.reporting.expected}个单位中${m.reporting.reported}个已上报），以下为暂定数字。`,
-				binding: (n: number) => (n > 0 ? `**约束性指标需关注（${n}项）**` : "**约束性指标：无偏离目标或落后进度**"),
+				binding: (t: BindingTally) =>
+					t.alerts > 0
+						? `**约束性指标需关注（${t.alerts}项）**`
+						: t.unjudged === 0
+							? "**约束性指标：无偏离目标或落后进度**"
+							: t.fine > 0
+								? `**约束性指标：${t.fine}项达标或符合进度，${t.unjudged}项数据不足暂不判断**`
+								: "**约束性指标：数据不足，暂不判断**",
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}：${status}，当前值 ${value}${target ? `（规划目标 ${target}）` : ""}`,
 				counts: "**指标状态**",
 				missing: (n: number) => (n > 0 ? `**未报单位（${n}个）**` : "**各单位均已上报**"),
@@ -118,7 +132,7 @@ export const buildDigest = (m: SummaryModel, options: DigestOptions): PushDigest
 	const title = digestTitle(m);
 	const lines: string[] = [`### ${title}`];
 	if (m.reporting.provisional) lines.push(`> ${w.provisional(m)}`);
-	lines.push(w.binding(m.bindingAlerts.length));
+	lines.push(w.binding(bindingTally(m)));
 	for (const i of m.bindingAlerts) {
 		// The email's spacing: "14.2/10万", "2.90 per 1,000".
 		const tight = m.locale !== "en" || i.uom.startsWith("/") || i.uom === "%" || i.uom === "‰" || !i.uom;
