@@ -1,7 +1,8 @@
 // GET /api/plans/{planId}/evaluation on the seeded demo data: the final 2025 report for 师市“十四五” at
 // division level as JSON, .docx (opened by LibreOffice headless) and .xlsx (read back), the mid-term 2023
 // report's 时间过半、任务过半 test against values computed by hand from the raw demo submissions, and access.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,11 +33,15 @@ const download = async (caller: Caller, path: string): Promise<{ status: number;
 	return { status: res.status, type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition"), bytes: new Uint8Array(await res.arrayBuffer()) };
 };
 
-/** LibreOffice headless with a throwaway profile, so parallel runs don't share one. */
-const soffice = (file: string, to: string): string => {
+/**
+ * LibreOffice headless with a throwaway profile, so parallel runs don't share one. Run asynchronously: a blocking call
+ * stalls the event loop for its seconds, and the next download then takes a keep-alive socket the gateway closed
+ * meanwhile (ECONNRESET).
+ */
+const soffice = async (file: string, to: string): Promise<string> => {
 	const profile = mkdtempSync(join(tmpdir(), "lo-profile-"));
 	try {
-		execFileSync("soffice", ["--headless", "--norestore", `-env:UserInstallation=${pathToFileURL(profile).href}`, "--convert-to", to, "--outdir", work, file], { stdio: "pipe", timeout: 180_000 });
+		await promisify(execFile)("soffice", ["--headless", "--norestore", `-env:UserInstallation=${pathToFileURL(profile).href}`, "--convert-to", to, "--outdir", work, file], { timeout: 180_000 });
 	} finally {
 		rmSync(profile, { recursive: true, force: true });
 	}
@@ -107,11 +112,11 @@ describe("final evaluation: tmg-14th, 2025, division", () => {
 		expect(d.disposition).toContain("evaluation-tmg-14th-final-2025-div.docx");
 		const file = join(work, "final-2025.docx");
 		writeFileSync(file, d.bytes);
-		const pdf = readFileSync(soffice(file, "pdf")).toString("latin1");
+		const pdf = readFileSync(await soffice(file, "pdf")).toString("latin1");
 		expect(pdf.startsWith("%PDF")).toBe(true);
 		const pages = pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
 		expect(pages).toBeGreaterThanOrEqual(3);
-		const text = readFileSync(soffice(file, "txt:Text (encoded):UTF8"), "utf8");
+		const text = readFileSync(await soffice(file, "txt:Text (encoded):UTF8"), "utf8");
 		expect(text).toContain("第二师铁门关市“十四五”卫生健康事业发展规划末期评估报告（2025年）");
 		for (const heading of ["一、总体情况", "二、约束性指标", "三、主要问题", "四、数据说明", "附表1"]) expect(text).toContain(heading);
 		for (const pi of BOX1) {
