@@ -120,7 +120,7 @@ describe("monthly summary over SMTP", () => {
 		}
 
 		const wang = mails.find((m) => m.to.includes("wang@monitor.example.cn"))?.parsed;
-		expect(wang?.subject).toBe("【健康规划月报】2025年6月 第二师铁门关市：3项约束性指标需关注");
+		expect(wang?.subject).toBe("【健康规划月报】2025年6月 第二师铁门关市：3项约束性指标需关注，1项暂不能判断");
 		expect(wang?.attachments.find((a) => a.filename?.endsWith(".xlsx"))?.filename).toBe("健康规划月度摘要-2025-06-div2.xlsx");
 		expect(wang?.text).toContain("每万人口全科医生数");
 		const li = mails.find((m) => m.to.includes("li@monitor.example.cn"))?.parsed;
