@@ -101,29 +101,26 @@ export const writeZip = (files: { name: string; data: Uint8Array; mtime: Date }[
 		const packed = deflateRawSync(f.data, { level });
 		const crc = crc32(f.data);
 		const [date, time] = dosDateTime(f.mtime);
+		// The fields the local header and the central directory entry share, in the same order: version needed,
+		// flags, method (8: deflate), time, date, CRC-32, compressed and uncompressed size, name length.
+		const shared = (b: Buffer, at: number) => {
+			b.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+			b.writeUInt16LE(flags, at + 2);
+			b.writeUInt16LE(8, at + 4);
+			b.writeUInt16LE(time, at + 6);
+			b.writeUInt16LE(date, at + 8);
+			b.writeUInt32LE(crc, at + 10);
+			b.writeUInt32LE(packed.length, at + 14);
+			b.writeUInt32LE(f.data.length, at + 18);
+			b.writeUInt16LE(name.length, at + 22);
+		};
 		const local = Buffer.alloc(30);
 		local.writeUInt32LE(LOCAL, 0);
-		local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-		local.writeUInt16LE(flags, 6);
-		local.writeUInt16LE(8, 8);
-		local.writeUInt16LE(time, 10);
-		local.writeUInt16LE(date, 12);
-		local.writeUInt32LE(crc, 14);
-		local.writeUInt32LE(packed.length, 18);
-		local.writeUInt32LE(f.data.length, 22);
-		local.writeUInt16LE(name.length, 26);
+		shared(local, 4);
 		const central = Buffer.alloc(46);
 		central.writeUInt32LE(CENTRAL, 0);
 		central.writeUInt16LE(20, 4); // made by: 2.0, MS-DOS
-		central.writeUInt16LE(20, 6);
-		central.writeUInt16LE(flags, 8);
-		central.writeUInt16LE(8, 10);
-		central.writeUInt16LE(time, 12);
-		central.writeUInt16LE(date, 14);
-		central.writeUInt32LE(crc, 16);
-		central.writeUInt32LE(packed.length, 20);
-		central.writeUInt32LE(f.data.length, 24);
-		central.writeUInt16LE(name.length, 28);
+		shared(central, 6);
 		central.writeUInt32LE(offset, 42);
 		locals.push(local, name, packed);
 		centrals.push(central, name);
