@@ -238,6 +238,15 @@ export interface BindingTally {
 	unjudged: number;
 }
 
+/**
+ * Which sentence the tally allows: none (the plan has no binding indicator), alerts, all-fine (every one judged and
+ * achieved or on track), some-unjudged (the judged ones fine, others not judged), none-judged.
+ */
+export type BindingVerdict = "none" | "alerts" | "all-fine" | "some-unjudged" | "none-judged";
+
+export const bindingVerdict = (t: BindingTally): BindingVerdict =>
+	t.total === 0 ? "none" : t.alerts > 0 ? "alerts" : t.unjudged === 0 ? "all-fine" : t.fine > 0 ? "some-unjudged" : "none-judged";
+
 export const bindingTally = (m: Pick<SummaryModel, "indicators" | "bindingAlerts">): BindingTally => {
 	const binding = m.indicators.filter((i) => i.nature === "binding");
 	const fine = binding.filter((i) => i.status === "achieved" || i.status === "on-track").length;

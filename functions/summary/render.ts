@@ -6,7 +6,9 @@ import type { ChartImage } from "./charts";
 import { escapeHtml } from "../core/html";
 import {
 	type BindingTally,
+	type BindingVerdict,
 	bindingTally,
+	bindingVerdict,
 	formatMonthLabel,
 	formatNumber,
 	formatPercent,
@@ -69,7 +71,8 @@ type Words = {
 	greeting: (name: string) => string;
 	subject: (m: SummaryModel) => string;
 	bindingTitle: (n: number) => string;
-	bindingNone: (t: BindingTally) => string;
+	/** The binding section's sentence when none needs attention (a plan without binding indicators reads as all-fine). */
+	bindingNone: Record<"all-fine" | "some-unjudged" | "none-judged", (t: BindingTally) => string>;
 	highlights: string;
 	overview: string;
 	trends: string;
@@ -107,30 +110,44 @@ type Words = {
 	notComparable: string;
 };
 
+/** The subject's clause on the binding indicators, per verdict (model.ts, bindingVerdict). */
+type VerdictWords = Record<BindingVerdict, (t: BindingTally) => string>;
+const verdictClause = (words: VerdictWords, m: SummaryModel): string => {
+	const t = bindingTally(m);
+	return words[bindingVerdict(t)](t);
+};
+/** The binding section's sentence when no indicator needs attention. */
+const noneSentence = (w: Words, t: BindingTally): string => {
+	const v = bindingVerdict(t);
+	return w.bindingNone[v === "some-unjudged" || v === "none-judged" ? v : "all-fine"](t);
+};
+
+const zhVerdict: VerdictWords = {
+	none: () => "月度摘要",
+	alerts: (t) => `${t.alerts}项约束性指标需关注${t.unjudged > 0 ? `，${t.unjudged}项暂不能判断` : ""}`,
+	"all-fine": () => "约束性指标均达标或符合进度",
+	"some-unjudged": (t) => `${t.fine}项约束性指标达标或符合进度，${t.unjudged}项暂不能判断`,
+	"none-judged": () => "约束性指标数据不足，暂不判断",
+};
+
+const enVerdict: VerdictWords = {
+	none: () => "monthly summary",
+	alerts: (t) => `${t.alerts} binding indicator${t.alerts === 1 ? " needs" : "s need"} attention${t.unjudged > 0 ? `, ${t.unjudged} not yet judged` : ""}`,
+	"all-fine": () => "all binding indicators achieved or on track",
+	"some-unjudged": (t) => `${t.fine} binding indicator${t.fine === 1 ? "" : "s"} achieved or on track, ${t.unjudged} not yet judged`,
+	"none-judged": () => "binding indicators not yet judged (data incomplete)",
+};
+
 const zh: Words = {
 	brand: "健康规划指标监测平台 · 月度摘要",
 	greeting: (name) => `${name}，您好：`,
-	subject: (m) => {
-		const t = bindingTally(m);
-		const verdict =
-			t.total === 0
-				? "月度摘要"
-				: t.alerts > 0
-					? `${t.alerts}项约束性指标需关注${t.unjudged > 0 ? `，${t.unjudged}项暂不能判断` : ""}`
-					: t.unjudged === 0
-						? "约束性指标均达标或符合进度"
-						: t.fine > 0
-							? `${t.fine}项约束性指标达标或符合进度，${t.unjudged}项暂不能判断`
-							: "约束性指标数据不足，暂不判断";
-		return `【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${m.scope.name}：${verdict}`;
-	},
+	subject: (m) => `【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${m.scope.name}：${verdictClause(zhVerdict, m)}`,
 	bindingTitle: (n) => `约束性指标预警（${n}项）`,
-	bindingNone: (t) =>
-		t.unjudged === 0
-			? "约束性指标均已达标或符合规划进度。"
-			: t.fine > 0
-				? `可判断的${t.fine}项约束性指标均已达标或符合规划进度；另有${t.unjudged}项数据不完整或暂无数据，暂不判断。`
-				: "约束性指标数据不完整或暂无数据，暂不判断是否达标。",
+	bindingNone: {
+		"all-fine": () => "约束性指标均已达标或符合规划进度。",
+		"some-unjudged": (t) => `可判断的${t.fine}项约束性指标均已达标或符合规划进度；另有${t.unjudged}项数据不完整或暂无数据，暂不判断。`,
+		"none-judged": () => "约束性指标数据不完整或暂无数据，暂不判断是否达标。",
+	},
 	highlights: "本月要点",
 	overview: "指标状态总览",
 	trends: "重点约束性指标走势",
@@ -176,27 +193,14 @@ const zh: Words = {
 const en: Words = {
 	brand: "Health plan monitor · Monthly summary",
 	greeting: (name) => `Dear ${name},`,
-	subject: (m) => {
-		const t = bindingTally(m);
-		const verdict =
-			t.total === 0
-				? "monthly summary"
-				: t.alerts > 0
-					? `${t.alerts} binding indicator${t.alerts === 1 ? " needs" : "s need"} attention${t.unjudged > 0 ? `, ${t.unjudged} not yet judged` : ""}`
-					: t.unjudged === 0
-						? "all binding indicators achieved or on track"
-						: t.fine > 0
-							? `${t.fine} binding indicator${t.fine === 1 ? "" : "s"} achieved or on track, ${t.unjudged} not yet judged`
-							: "binding indicators not yet judged (data incomplete)";
-		return `Health plan summary, ${formatMonthLabel(m.month, "en")}, ${m.scope.name}: ${verdict}`;
-	},
+	subject: (m) => `Health plan summary, ${formatMonthLabel(m.month, "en")}, ${m.scope.name}: ${verdictClause(enVerdict, m)}`,
 	bindingTitle: (n) => `Binding indicators needing attention (${n})`,
-	bindingNone: (t) =>
-		t.unjudged === 0
-			? "All binding indicators are achieved or on track."
-			: t.fine > 0
-				? `The ${t.fine} binding indicator${t.fine === 1 ? " that can be judged is" : "s that can be judged are"} achieved or on track; ${t.unjudged} more ${t.unjudged === 1 ? "has" : "have"} incomplete or no data and ${t.unjudged === 1 ? "is" : "are"} not judged yet.`
-				: "The binding indicators have incomplete or no data: not judged yet.",
+	bindingNone: {
+		"all-fine": () => "All binding indicators are achieved or on track.",
+		"some-unjudged": (t) =>
+			`The ${t.fine} binding indicator${t.fine === 1 ? " that can be judged is" : "s that can be judged are"} achieved or on track; ${t.unjudged} more ${t.unjudged === 1 ? "has" : "have"} incomplete or no data and ${t.unjudged === 1 ? "is" : "are"} not judged yet.`,
+		"none-judged": () => "The binding indicators have incomplete or no data: not judged yet.",
+	},
 	highlights: "This month",
 	overview: "Status overview",
 	trends: "Binding indicators: trend",
@@ -318,8 +322,8 @@ const bindingAlertsHtml = (m: SummaryModel, w: Words): string => {
 	if (m.bindingAlerts.length === 0) {
 		const t = bindingTally(m);
 		// Green only when every binding indicator was judged; otherwise the neutral grey of a provisional figure.
-		if (t.unjudged === 0) return section(w.bindingTitle(0), `<p style="${TEXT};margin:0;color:#116329">${esc(`${STATUS_COLORS.achieved.symbol} ${w.bindingNone(t)}`)}</p>`, "#2da44e");
-		return section(w.bindingTitle(0), `<p style="${TEXT};margin:0;color:#424a53">${esc(`${STATUS_COLORS.provisional.symbol} ${w.bindingNone(t)}`)}</p>`, STATUS_COLORS.provisional.chart);
+		if (t.unjudged === 0) return section(w.bindingTitle(0), `<p style="${TEXT};margin:0;color:#116329">${esc(`${STATUS_COLORS.achieved.symbol} ${noneSentence(w, t)}`)}</p>`, "#2da44e");
+		return section(w.bindingTitle(0), `<p style="${TEXT};margin:0;color:#424a53">${esc(`${STATUS_COLORS.provisional.symbol} ${noneSentence(w, t)}`)}</p>`, STATUS_COLORS.provisional.chart);
 	}
 	const rows = m.bindingAlerts
 		.map((i) => {
@@ -474,7 +478,7 @@ export function renderText(m: SummaryModel, options: RenderOptions = {}): string
 	if (options.recipientName) L.push("", w.greeting(oneLine(options.recipientName)));
 
 	heading(w.bindingTitle(m.bindingAlerts.length));
-	if (m.bindingAlerts.length === 0) L.push(w.bindingNone(bindingTally(m)));
+	if (m.bindingAlerts.length === 0) L.push(noneSentence(w, bindingTally(m)));
 	for (const i of m.bindingAlerts) L.push(`* ${i.name} ${nature(i.nature)} ${status(i.status)}`, `  ${indicatorFactsText(i, w, m.locale)}`);
 
 	if (m.highlights.length) {

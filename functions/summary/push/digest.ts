@@ -6,7 +6,7 @@
 // 3 bytes). DingTalk documents no figure for markdown; the same budget keeps the two messages alike. When the digest
 // does not fit it is cut at a line boundary and ends with a line pointing to the archive.
 import type { IndicatorStatus, Locale } from "../../core/types";
-import { type BindingTally, bindingTally, formatMonthLabel, formatNumber, pick, STATUS_LABELS, STATUSES, type SummaryModel } from "../model";
+import { type BindingTally, type BindingVerdict, bindingTally, bindingVerdict, formatMonthLabel, formatNumber, pick, STATUS_LABELS, STATUSES, type SummaryModel } from "../model";
 
 export type PushKind = "wecom" | "dingtalk";
 
@@ -76,14 +76,13 @@ const words = (locale: Locale) =>
 		? {
 				title: (m: SummaryModel) => `Health plan summary, ${formatMonthLabel(m.month, "en")}, ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `Data incomplete (${m.reporting.reported} of ${m.reporting.expected} units reported): the figures are provisional.`,
-				binding: (t: BindingTally) =>
-					t.alerts > 0
-						? `**Binding indicators needing attention (${t.alerts})**`
-						: t.unjudged === 0
-							? "**Binding indicators: none off track or behind**"
-							: t.fine > 0
-								? `**Binding indicators: ${t.fine} achieved or on track, ${t.unjudged} not yet judged (data incomplete)**`
-								: "**Binding indicators: not yet judged (data incomplete)**",
+				binding: {
+					none: () => "**Binding indicators: none off track or behind**",
+					alerts: (t) => `**Binding indicators needing attention (${t.alerts})**`,
+					"all-fine": () => "**Binding indicators: none off track or behind**",
+					"some-unjudged": (t) => `**Binding indicators: ${t.fine} achieved or on track, ${t.unjudged} not yet judged (data incomplete)**`,
+					"none-judged": () => "**Binding indicators: not yet judged (data incomplete)**",
+				} satisfies Record<BindingVerdict, (t: BindingTally) => string>,
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}: ${status}, ${value}${target ? ` (target ${target})` : ""}`,
 				counts: "**Indicators by status**",
 				missing: (n: number) => (n > 0 ? `**Units not reported (${n})**` : "**Every unit has reported**"),
@@ -94,14 +93,13 @@ const words = (locale: Locale) =>
 		: {
 				title: (m: SummaryModel) => `【健康规划月报】${formatMonthLabel(m.month, "zh-CN")} ${inert(m.scope.name)}`,
 				provisional: (m: SummaryModel) => `数据不完整（${m.reporting.expected}个单位中${m.reporting.reported}个已上报），以下为暂定数字。`,
-				binding: (t: BindingTally) =>
-					t.alerts > 0
-						? `**约束性指标需关注（${t.alerts}项）**`
-						: t.unjudged === 0
-							? "**约束性指标：无偏离目标或落后进度**"
-							: t.fine > 0
-								? `**约束性指标：${t.fine}项达标或符合进度，${t.unjudged}项数据不足暂不判断**`
-								: "**约束性指标：数据不足，暂不判断**",
+				binding: {
+					none: () => "**约束性指标：无偏离目标或落后进度**",
+					alerts: (t) => `**约束性指标需关注（${t.alerts}项）**`,
+					"all-fine": () => "**约束性指标：无偏离目标或落后进度**",
+					"some-unjudged": (t) => `**约束性指标：${t.fine}项达标或符合进度，${t.unjudged}项数据不足暂不判断**`,
+					"none-judged": () => "**约束性指标：数据不足，暂不判断**",
+				} satisfies Record<BindingVerdict, (t: BindingTally) => string>,
 				alert: (name: string, status: string, value: string, target: string | null) => `- ${name}：${status}，当前值 ${value}${target ? `（规划目标 ${target}）` : ""}`,
 				counts: "**指标状态**",
 				missing: (n: number) => (n > 0 ? `**未报单位（${n}个）**` : "**各单位均已上报**"),
@@ -132,7 +130,8 @@ export const buildDigest = (m: SummaryModel, options: DigestOptions): PushDigest
 	const title = digestTitle(m);
 	const lines: string[] = [`### ${title}`];
 	if (m.reporting.provisional) lines.push(`> ${w.provisional(m)}`);
-	lines.push(w.binding(bindingTally(m)));
+	const tally = bindingTally(m);
+	lines.push(w.binding[bindingVerdict(tally)](tally));
 	for (const i of m.bindingAlerts) {
 		// The email's spacing: "14.2/10万", "2.90 per 1,000".
 		const tight = m.locale !== "en" || i.uom.startsWith("/") || i.uom === "%" || i.uom === "‰" || !i.uom;
